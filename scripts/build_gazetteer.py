@@ -72,8 +72,10 @@ def municipality_forms(name: str) -> Set[str]:
     base = re.sub(r"\s*\(.*?\)\s*", " ", name).strip()
     forms.add(base)
     for suffix in (r" am Main$", r" am Rhein$", r" im Taunus$", r" am Taunus$", r" an der Fulda$",
-                   r" an der Lahn$", r" an der Werra$", r" vor der Höhe$", r" v\. d\. Höhe$"):
+                   r" an der Lahn$", r" an der Werra$", r" vor der Höhe$", r" v\. ?d\. ?Höhe$"):
         forms.add(re.sub(suffix, "", base))
+    if re.search(r" v\. ?d\. ?Höhe$", base):  # "Bad Homburg v.d. Höhe" is also written out
+        forms.add(re.sub(r" v\. ?d\. ?Höhe$", " vor der Höhe", base))
     for f in list(forms):
         if f.startswith("Bad "):
             forms.add(f[4:])
@@ -114,8 +116,9 @@ def build(csv_path: Path) -> Dict[str, List[dict]]:
                 "_forms": district_forms(official, dwd_district),
             }
         name = re.sub(r"^(Stadt|Gemeinde) ", "", dwd_name)
-        short = re.sub(r"(/.*|\s*\(.*\))$", "", row["Kurzname"]).strip().rstrip(".")
-        forms = municipality_forms(name) | {short}
+        # The DWD short names ("Reichelsh./Odw") are abbreviations nobody types; the short
+        # forms people use are derived from the full name instead.
+        forms = municipality_forms(name)
         municipalities.append({
             "id": slug(name),
             "ags": row["AGS(aus DWD-Warncell-ID)"],

@@ -1,0 +1,192 @@
+"""The Rasa actions. They only tie together knowledge, places, ranking and rendering."""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, List, Optional, Text, Tuple
+
+from rasa_sdk import Action, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import config, ranking, render
+from actions.knowledge import Knowledge, KnowledgeStore, Offering, Topic
+from actions.places import Place
+
+logger = logging.getLogger(__name__)
+
+STORE = KnowledgeStore(config.KNOWLEDGE_DIR)
+#: Slot value meaning "the user did not want to name a place": answer for all of Hessen.
+WHOLE_STATE = "Hessen"
+#: Intents that continue the last topic instead of starting a new one.
+CONTINUING_INTENTS = {"inform_place", "deny", "affirm"}
+
+
+def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
+    values = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
+    return str(values[-1]) if values and values[-1] else None
+
+
+def menu_buttons(knowledge: Knowledge) -> List[Dict[str, str]]:
+    return [{"title": t.label, "payload": f"/{t.intents[0]}"} for t in knowledge.topics.values()
+            if t.intents and t.id != "notfall"]
+
+
+def send_offerings(dispatcher: CollectingDispatcher, offerings: List[Offering], domain: Dict[Text, Any]) -> None:
+    for offering in offerings:
+        dispatcher.utter_message(response="utter_offering", **render.offering_variables(offering, domain))
+
+
+class ActionShowMenu(Action):
+    """The topic menu: one button per topic, titles from knowledge/topics.yml."""
+
+    def name(self) -> Text:
+        return "action_show_menu"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(STORE.get()))
+        return []
+
+
+class ActionFindOfferings(Action):
+    """Answer a topic question with the offerings for the user's place.
+
+    Asks once for the place when the topic depends on it; answers for all of Hessen
+    when the user does not want to say; remembers topic and place for follow-ups.
+    """
+
+    def name(self) -> Text:
+        return "action_find_offerings"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        knowledge = STORE.get()
+        intent = (tracker.latest_message.get("intent") or {}).get("name")
+        question_ids = knowledge.questions.get(intent or "")
+        topic = knowledge.topic_for_intent(intent)
+        if topic is None and intent in CONTINUING_INTENTS:
+            topic = knowledge.topics.get(tracker.get_slot("topic") or "")
+
+        place_text = latest_entity(tracker, "place") or tracker.get_slot("place")
+        if intent == "deny" and tracker.get_slot("awaiting_place"):
+            place_text = WHOLE_STATE
+        place, outside = self._resolve(knowledge, place_text)
+        events: List[EventType] = [SlotSet("awaiting_place", False)]
+        if place_text:
+            events.append(SlotSet("place", place.name if place else place_text))
+
+        if topic is None:
+            if intent == "inform_place" and place_text:
+                dispatcher.utter_message(response="utter_place_noted", place=render.safe(self._label(place, place_text)))
+                dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(knowledge))
+            else:
+                dispatcher.utter_message(response="utter_anything_else")
+            return events
+
+        events.append(SlotSet("topic", topic.id))
+        if topic.by_place and not question_ids and not place_text:
+            dispatcher.utter_message(response="utter_ask_place")
+            return [SlotSet("topic", topic.id), SlotSet("awaiting_place", True)]
+
+        if question_ids:
+            offerings = ranking.by_ids(knowledge, question_ids)
+        else:
+            matches = ranking.find(knowledge, topic.id, place, outside, limit=config.MAX_OFFERINGS)
+            offerings = [m.offering for m in matches]
+        if outside:
+            dispatcher.utter_message(response="utter_outside_hessen", place=render.safe(place_text or ""))
+        elif place_text and place_text != WHOLE_STATE:
+            dispatcher.utter_message(response="utter_offerings_for_place", topic=topic.label,
+                                     place=render.safe(self._label(place, place_text)))
+        else:
+            dispatcher.utter_message(response="utter_offerings_for_hessen", topic=topic.label)
+        if not offerings:
+            dispatcher.utter_message(response="utter_no_offerings")
+        send_offerings(dispatcher, offerings, domain)
+        events += [SlotSet("last_offerings", [o.id for o in offerings]), SlotSet("fallback_count", 0.0)]
+        return events
+
+    @staticmethod
+    def _resolve(knowledge: Knowledge, text: Optional[str]) -> Tuple[Optional[Place], bool]:
+        """(place, outside_hessen). No place or 'Hessen' means state-wide."""
+        if not text or text.strip().lower() in {WHOLE_STATE.lower(), "ganz hessen"}:
+            return None, False
+        place = knowledge.gazetteer.resolve(text)
+        return place, place is None
+
+    @staticmethod
+    def _label(place: Optional[Place], text: str) -> str:
+        return place.name if place else text
+
+
+class ActionOfferingDetail(Action):
+    """Follow-up on the offerings just shown: phone, address, hours, cost, languages, web."""
+
+    def name(self) -> Text:
+        return "action_offering_detail"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        knowledge = STORE.get()
+        field = latest_entity(tracker, "detail")
+        shown = [knowledge.offerings[i] for i in tracker.get_slot("last_offerings") or [] if i in knowledge.offerings]
+        if not shown:
+            dispatcher.utter_message(response="utter_detail_no_offering")
+            return []
+        if field not in render.DETAIL_FIELDS:
+            send_offerings(dispatcher, shown, domain)
+            return []
+        label = render.template(domain, f"utter_label_{field}") or field
+        for offering in shown:
+            value = render.detail_value(offering, field)
+            if value:
+                dispatcher.utter_message(response="utter_detail", name=offering.name, label=label,
+                                         value=render.safe(value))
+            else:
+                dispatcher.utter_message(response="utter_detail_unknown", name=offering.name, label=label,
+                                         source_url=offering.sources[0].url)
+        return []
+
+
+class ActionClarify(Action):
+    """Unsure what the user meant: offer the two most likely topics as buttons.
+
+    Rasa's built-in two-stage fallback asks about one intent with English defaults;
+    offering the two likeliest topics with German titles from topics.yml (as in
+    Rasa's own demo bot "Sara") serves users better.  After two misunderstandings
+    in a row the bot points to a human counselling service.
+    """
+
+    def name(self) -> Text:
+        return "action_clarify"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        knowledge = STORE.get()
+        count = int(tracker.get_slot("fallback_count") or 0) + 1
+        if count >= 2:
+            dispatcher.utter_message(response="utter_still_unclear")
+            matches = ranking.find(knowledge, "migrationsberatung", None, limit=2)
+            send_offerings(dispatcher, [m.offering for m in matches], domain)
+            dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(knowledge))
+            return [SlotSet("fallback_count", 0.0)]
+        buttons = self._top_topics(knowledge, tracker.latest_message.get("intent_ranking") or [])
+        if buttons:
+            dispatcher.utter_message(response="utter_clarify", buttons=buttons)
+        else:
+            dispatcher.utter_message(response="utter_default")
+            dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(knowledge))
+        return [SlotSet("fallback_count", float(count))]
+
+    @staticmethod
+    def _top_topics(knowledge: Knowledge, intent_ranking: List[Dict[str, Any]]) -> List[Dict[str, str]]:
+        buttons: List[Dict[str, str]] = []
+        seen: set = set()
+        for item in intent_ranking:
+            topic: Optional[Topic] = knowledge.topic_for_intent(item.get("name"))
+            if topic and topic.id not in seen and topic.id != "notfall":
+                seen.add(topic.id)
+                buttons.append({"title": topic.label, "payload": f"/{topic.intents[0]}"})
+            if len(buttons) == 2:
+                break
+        return buttons

@@ -1,0 +1,14 @@
+"""Configuration from environment variables, in one place."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+#: Folder with topics.yml, places.yml and offerings/*.yml.
+KNOWLEDGE_DIR = Path(os.environ.get("KNOWLEDGE_DIR", ROOT / "knowledge"))
+#: How many offerings one answer shows at most.
+MAX_OFFERINGS = int(os.environ.get("MAX_OFFERINGS", "3"))
+#: Check dates older than this many days are reported by `make stale`.
+STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "365"))

@@ -1,0 +1,280 @@
+"""Load and validate the knowledge files into typed records.
+
+Bad content never takes the bot down: an entry that fails validation is skipped
+and logged, the rest stays usable.  ``KnowledgeStore`` loads once and reloads
+when a file changes, so editors' changes go live without a restart.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Dict, List, Mapping, Optional, Tuple
+
+import yaml
+
+from actions.places import Gazetteer
+
+logger = logging.getLogger(__name__)
+
+STATE_WIDE = "hessen"
+FEDERAL = "bund"
+CONTACT_FIELDS = ("phone", "email", "web", "address", "hours")
+ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+PHONE_RE = re.compile(r"^\+?[0-9][0-9 /()\-]{1,30}$")
+EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+URL_RE = re.compile(r"^https?://[^\s]+\.[^\s]+$")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem, precise enough for an editor to fix it."""
+
+    file: str
+    entry: str
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}: Eintrag '{self.entry}', Feld '{self.field}': {self.message}"
+
+
+@dataclass(frozen=True)
+class Contact:
+    phone: str = ""
+    email: str = ""
+    web: str = ""
+    address: str = ""
+    hours: str = ""
+
+
+@dataclass(frozen=True)
+class Source:
+    url: str
+    checked: dt.date
+    published: str = ""
+
+
+@dataclass(frozen=True)
+class Offering:
+    id: str
+    name: str
+    topic: str
+    description: str
+    serves: Tuple[str, ...]
+    sources: Tuple[Source, ...]
+    contact: Contact = field(default_factory=Contact)
+    audience: str = ""
+    languages: Tuple[str, ...] = ()
+    cost: str = ""
+    items: Tuple[str, ...] = ()
+    file: str = ""
+
+    @property
+    def latest_check(self) -> dt.date:
+        return max(s.checked for s in self.sources)
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    label: str
+    label_en: str
+    intents: Tuple[str, ...]
+    by_place: bool
+
+
+@dataclass
+class Knowledge:
+    """Everything the actions know, plus the problems found while loading it."""
+
+    topics: Dict[str, Topic]
+    questions: Dict[str, Tuple[str, ...]]
+    offerings: Dict[str, Offering]
+    gazetteer: Gazetteer
+    problems: List[Problem] = field(default_factory=list)
+
+    def topic_for_intent(self, intent: Optional[str]) -> Optional[Topic]:
+        for topic in self.topics.values():
+            if intent in topic.intents:
+                return topic
+        for offering_id in self.questions.get(intent or "", ()):
+            offering = self.offerings.get(offering_id)
+            if offering:
+                return self.topics.get(offering.topic)
+        return None
+
+    def by_topic(self, topic_id: str) -> List[Offering]:
+        return [o for o in self.offerings.values() if o.topic == topic_id]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None else str(value).strip()
+
+
+def _as_date(value: Any) -> Optional[dt.date]:
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value))
+    except ValueError:
+        return None
+
+
+def parse_offering(raw: Any, file: str, topics: Mapping[str, Topic], gazetteer: Gazetteer,
+                   today: Optional[dt.date] = None) -> Tuple[Optional[Offering], List[Problem]]:
+    """Check one entry; return it as a record, or None and the reasons."""
+    today = today or dt.date.today()
+    if not isinstance(raw, dict):
+        return None, [Problem(file, "?", "-", "Eintrag ist keine Zuordnung (key: value)")]
+    oid = _text(raw.get("id")) or "?"
+    problems: List[Problem] = []
+
+    def bad(fld: str, msg: str) -> None:
+        problems.append(Problem(file, oid, fld, msg))
+
+    if not ID_RE.match(oid):
+        bad("id", "fehlt oder enthält andere Zeichen als a-z, 0-9 und '-'")
+    for required in ("name", "description"):
+        if not _text(raw.get(required)):
+            bad(required, "Pflichtfeld fehlt")
+    topic = _text(raw.get("topic"))
+    if topic not in topics:
+        bad("topic", f"'{topic}' ist kein Thema aus topics.yml ({', '.join(topics)})")
+
+    contact_raw = raw.get("contact") or {}
+    if not isinstance(contact_raw, dict):
+        bad("contact", "muss eine Zuordnung sein")
+        contact_raw = {}
+    for key in contact_raw:
+        if key not in CONTACT_FIELDS:
+            bad(f"contact.{key}", f"unbekanntes Feld (erlaubt: {', '.join(CONTACT_FIELDS)})")
+    contact = Contact(**{k: _text(contact_raw.get(k)) for k in CONTACT_FIELDS})
+    if contact.phone and not PHONE_RE.match(contact.phone):
+        bad("contact.phone", f"'{contact.phone}' ist keine Telefonnummer (nur Ziffern, Leerzeichen, + / - ( ))")
+    if contact.email and not EMAIL_RE.match(contact.email):
+        bad("contact.email", f"'{contact.email}' ist keine E-Mail-Adresse")
+    if contact.web and not URL_RE.match(contact.web):
+        bad("contact.web", f"'{contact.web}' ist keine Web-Adresse (http:// oder https://)")
+
+    serves_raw = raw.get("serves")
+    serves: List[str] = []
+    if not isinstance(serves_raw, list) or not serves_raw:
+        bad("serves", "Liste der Orte fehlt (z. B. [hessen], [bund], [rb-kassel], [kassel])")
+    else:
+        for place in map(_text, serves_raw):
+            if place in (STATE_WIDE, FEDERAL) or gazetteer.get(place):
+                serves.append(place)
+            else:
+                bad("serves", f"Ort '{place}' gibt es nicht in places.yml")
+
+    sources: List[Source] = []
+    sources_raw = raw.get("sources")
+    if not isinstance(sources_raw, list) or not sources_raw:
+        bad("sources", "mindestens eine Quelle (url, checked) ist Pflicht")
+    else:
+        for i, src in enumerate(sources_raw):
+            src = src if isinstance(src, dict) else {}
+            url, checked = _text(src.get("url")), _as_date(src.get("checked"))
+            if not URL_RE.match(url):
+                bad(f"sources[{i}].url", f"'{url}' ist keine Web-Adresse")
+            if checked is None:
+                bad(f"sources[{i}].checked", "Datum fehlt oder ist nicht im Format JJJJ-MM-TT")
+            elif checked > today:
+                bad(f"sources[{i}].checked", f"{checked} liegt in der Zukunft")
+            if url and checked:
+                sources.append(Source(url, checked, _text(src.get("published"))))
+
+    for list_field in ("languages", "items"):
+        value = raw.get(list_field) or []
+        if not isinstance(value, list):
+            bad(list_field, "muss eine Liste sein")
+    if problems:
+        return None, problems
+    return Offering(
+        id=oid, name=_text(raw["name"]), topic=topic, description=_text(raw["description"]),
+        serves=tuple(serves), sources=tuple(sources), contact=contact,
+        audience=_text(raw.get("audience")), cost=_text(raw.get("cost")),
+        languages=tuple(map(_text, raw.get("languages") or [])),
+        items=tuple(map(_text, raw.get("items") or [])), file=file,
+    ), []
+
+
+def _read_yaml(path: Path, problems: List[Problem]) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        problems.append(Problem(path.name, "-", "-", f"Datei kann nicht gelesen werden: {exc}"))
+        return None
+
+
+def load_topics(path: Path, problems: List[Problem]) -> Tuple[Dict[str, Topic], Dict[str, Tuple[str, ...]]]:
+    data = _read_yaml(path, problems) or {}
+    topics = {}
+    for raw in data.get("topics") or []:
+        topics[raw["id"]] = Topic(raw["id"], raw["label"], raw.get("label_en", raw["label"]),
+                                  tuple(raw.get("intents") or ()), bool(raw.get("by_place")))
+    questions = {k: tuple(v) for k, v in (data.get("questions") or {}).items()}
+    return topics, questions
+
+
+def load_knowledge(directory: Path, today: Optional[dt.date] = None) -> Knowledge:
+    """Read topics.yml, places.yml and offerings/*.yml; skip and report broken entries."""
+    problems: List[Problem] = []
+    topics, questions = load_topics(directory / "topics.yml", problems)
+    gazetteer = Gazetteer.from_file(directory / "places.yml")
+    offerings: Dict[str, Offering] = {}
+    for path in sorted((directory / "offerings").glob("*.yml")):
+        rel = f"offerings/{path.name}"
+        data = _read_yaml(path, problems)
+        if data is None:
+            continue
+        entries = data.get("offerings") if isinstance(data, dict) else None
+        if not isinstance(entries, list):
+            problems.append(Problem(rel, "-", "offerings", "Liste 'offerings:' fehlt"))
+            continue
+        for raw in entries:
+            offering, found = parse_offering(raw, rel, topics, gazetteer, today)
+            problems.extend(found)
+            if offering is None:
+                continue
+            if offering.id in offerings:
+                problems.append(Problem(rel, offering.id, "id",
+                                        f"doppelt (schon in {offerings[offering.id].file})"))
+                continue
+            offerings[offering.id] = offering
+    for intent, ids in questions.items():
+        for oid in ids:
+            if oid not in offerings:
+                problems.append(Problem("topics.yml", intent, "questions", f"Angebot '{oid}' fehlt"))
+    for problem in problems:
+        logger.warning("Wissensbasis: %s (Eintrag übersprungen)", problem)
+    return Knowledge(topics, questions, offerings, gazetteer, problems)
+
+
+class KnowledgeStore:
+    """Holds the loaded knowledge and reloads it when any file under the folder changes."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = Path(directory)
+        self._lock = threading.Lock()
+        self._stamp: Tuple[Tuple[str, float], ...] = ()
+        self._knowledge: Optional[Knowledge] = None
+
+    def _current_stamp(self) -> Tuple[Tuple[str, float], ...]:
+        files = sorted(self.directory.rglob("*.yml"))
+        return tuple((str(p), p.stat().st_mtime) for p in files)
+
+    def get(self) -> Knowledge:
+        stamp = self._current_stamp()
+        with self._lock:
+            if self._knowledge is None or stamp != self._stamp:
+                logger.info("Wissensbasis wird geladen aus %s", self.directory)
+                self._knowledge = load_knowledge(self.directory)
+                self._stamp = stamp
+            return self._knowledge

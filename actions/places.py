@@ -1,0 +1,104 @@
+"""Resolve what a user typed ("Giessen", "MKK", "Bad Homburg") to a place in Hessen.
+
+The gazetteer (``knowledge/places.yml``) knows the 3 Regierungsbezirke, 26 districts
+and all municipalities with the spellings people type.  A close misspelling is
+accepted ("Gisen" -> Gießen); anything else is reported as unknown, so the bot can
+say it only covers Hessen.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Dict, List, Optional, Tuple
+
+import yaml
+
+# Words around a place name that do not change which place is meant.
+_FILLER = re.compile(r"^(in|im|bei|aus|nach|um|der|die|das|dem|den|stadt|gemeinde|raum|region|umgebung)\s+",
+                     re.IGNORECASE)
+
+
+def normalise(text: str) -> str:
+    """Lower case, umlauts and ß folded, punctuation to spaces: 'Groß-Gerau' -> 'gross gerau'."""
+    text = text.lower().strip()
+    for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.replace(a, b)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    while True:
+        stripped = _FILLER.sub("", text)
+        if stripped == text:
+            return text
+        text = stripped
+
+
+def _fold_plain(text: str) -> str:
+    """Folding for users who drop the dots of umlauts: 'Fürth' -> 'furth'."""
+    return normalise(text.replace("ä", "a").replace("ö", "o").replace("ü", "u")
+                     .replace("Ä", "A").replace("Ö", "O").replace("Ü", "U"))
+
+
+@dataclass(frozen=True)
+class Place:
+    id: str
+    name: str
+    kind: str  # "region", "landkreis", "kreisfreie_stadt", "municipality"
+    district: Optional[str] = None  # district id (municipalities)
+    region: Optional[str] = None  # region id (districts and municipalities)
+
+    def chain(self) -> Tuple[str, ...]:
+        """This place and the areas containing it, smallest first."""
+        return tuple(dict.fromkeys(p for p in (self.id, self.district, self.region) if p))
+
+
+class Gazetteer:
+    """Places of Hessen, looked up by id or by any known spelling."""
+
+    def __init__(self, places: List[Place], aliases: Dict[str, List[str]]) -> None:
+        self.places: Dict[str, Place] = {p.id: p for p in places}
+        self._index: Dict[str, str] = {}
+        for place in places:
+            for spelling in [place.name, place.id] + aliases.get(place.id, []):
+                for key in {normalise(spelling), _fold_plain(spelling)}:
+                    # First writer wins. Municipalities come first, so the bare name of a
+                    # kreisfreie Stadt ("Kassel") means the town, not its district.
+                    self._index.setdefault(key, place.id)
+
+    @classmethod
+    def from_file(cls, path: Path) -> "Gazetteer":
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        places: List[Place] = []
+        aliases: Dict[str, List[str]] = {}
+        districts = {d["id"]: d for d in data.get("districts", [])}
+        for m in data.get("municipalities", []):
+            region = districts.get(m["district"], {}).get("region")
+            places.append(Place(m["id"], m["name"], "municipality", m["district"], region))
+            aliases[m["id"]] = m.get("aliases") or []
+        for d in data.get("districts", []):
+            places.append(Place(d["id"], d["name"], d["kind"], None, d["region"]))
+            aliases[d["id"]] = d.get("aliases") or []
+        for r in data.get("regions", []):
+            places.append(Place(r["id"], r["name"], "region"))
+            aliases[r["id"]] = r.get("aliases") or []
+        return cls(places, aliases)
+
+    def get(self, place_id: str) -> Optional[Place]:
+        return self.places.get(place_id)
+
+    def spellings(self) -> List[str]:
+        """All normalised spellings the gazetteer knows (for tests and NLU generation)."""
+        return sorted(self._index)
+
+    def resolve(self, text: Optional[str]) -> Optional[Place]:
+        """Find the place a user meant, or None if it is not in Hessen (or not a place)."""
+        if not text or not text.strip():
+            return None
+        key = normalise(text)
+        place_id = self._index.get(key) or self._index.get(_fold_plain(text))
+        if place_id is None and len(key) >= 4:
+            close = difflib.get_close_matches(key, self._index.keys(), n=1, cutoff=0.85)
+            place_id = self._index[close[0]] if close else None
+        return self.places.get(place_id) if place_id else None

@@ -1,0 +1,50 @@
+"""Find the offerings that serve a place, local ones first.
+
+Order: the municipality itself, then its district, its Regierungsbezirk, the whole
+of Hessen, and finally federal (nationwide) offerings.  Without a place only
+state-wide and federal offerings are shown; for a place outside Hessen only
+federal ones.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Iterable, List, Optional, Sequence
+
+from actions.knowledge import FEDERAL, STATE_WIDE, Knowledge, Offering
+from actions.places import Place
+
+
+@dataclass(frozen=True)
+class Match:
+    offering: Offering
+    level: int  # 0 = serves the place itself … len(chain)+1 = federal
+
+
+def levels_for(place: Optional[Place], outside_hessen: bool = False) -> List[str]:
+    """The 'serves' values that apply, from most local to most general."""
+    if outside_hessen:
+        return [FEDERAL]
+    chain = list(place.chain()) if place else []
+    return chain + [STATE_WIDE, FEDERAL]
+
+
+def rank(offerings: Iterable[Offering], place: Optional[Place], outside_hessen: bool = False,
+         limit: Optional[int] = None) -> List[Match]:
+    """Offerings serving the place, most local first; ties keep the knowledge-file order."""
+    levels = levels_for(place, outside_hessen)
+    matches = []
+    for offering in offerings:
+        hits = [levels.index(s) for s in offering.serves if s in levels]
+        if hits:
+            matches.append(Match(offering, min(hits)))
+    matches.sort(key=lambda m: m.level)  # stable sort keeps file order within a level
+    return matches[:limit] if limit else matches
+
+
+def find(knowledge: Knowledge, topic_id: str, place: Optional[Place], outside_hessen: bool = False,
+         limit: Optional[int] = None) -> List[Match]:
+    return rank(knowledge.by_topic(topic_id), place, outside_hessen, limit)
+
+
+def by_ids(knowledge: Knowledge, ids: Sequence[str]) -> List[Offering]:
+    return [knowledge.offerings[i] for i in ids if i in knowledge.offerings]

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Start the action server and Rasa (REST + socket.io), or the terminal chat with `shell`.
+# Used by `make run` and `make shell`; stops the action server when Rasa stops.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ACTIONS_PORT=${ACTIONS_PORT:-5055}
+RASA_PORT=${RASA_PORT:-5005}
+export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://localhost:${ACTIONS_PORT}/webhook}
+export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
+mkdir -p logs
+.venv/bin/rasa run actions --port "$ACTIONS_PORT" --actions actions > logs/actions.log 2>&1 &
+actions_pid=$!
+trap 'kill $actions_pid 2>/dev/null || true' EXIT
+for _ in $(seq 60); do
+  curl -fs "http://localhost:${ACTIONS_PORT}/health" >/dev/null 2>&1 && break
+  sleep 1
+done
+if [ "${1:-}" = shell ]; then
+  .venv/bin/rasa shell --model models --endpoints endpoints.yml
+  exit
+fi
+cat <<MSG
+Der Bot startet. Sobald "Rasa server is up and running" erscheint:
+  REST:      curl -s localhost:${RASA_PORT}/webhooks/rest/webhook -d '{"sender":"a","message":"Hallo"}'
+  socket.io: http://localhost:${RASA_PORT}/socket.io  (für das Chat-Widget)
+  Aktionen:  http://localhost:${ACTIONS_PORT}/health  (Log: logs/actions.log)
+Beenden mit Strg+C.
+MSG
+.venv/bin/rasa run --model models --endpoints endpoints.yml --credentials credentials.yml \
+  --port "$RASA_PORT" --cors "http://localhost:${RASA_PORT}"

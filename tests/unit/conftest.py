@@ -1,0 +1,63 @@
+"""Shared fixtures: a small knowledge folder built from the real topics and gazetteer."""
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+from typing import Any, Callable, Dict, List, Optional
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from rasa_sdk import Tracker  # noqa: E402
+
+
+def offering(**overrides: Any) -> Dict[str, Any]:
+    """A valid offering entry; tests override what they need."""
+    entry = {
+        "id": "test-angebot",
+        "name": "Testangebot",
+        "topic": "psz",
+        "description": "Ein Angebot für Tests.",
+        "audience": "",
+        "languages": [],
+        "cost": "kostenlos",
+        "contact": {"phone": "0561 123456", "email": "", "web": "https://example.org", "address": "", "hours": ""},
+        "serves": ["hessen"],
+        "sources": [{"url": "https://example.org/quelle", "checked": "2026-11-01"}],
+    }
+    entry.update(overrides)
+    return entry
+
+
+@pytest.fixture
+def make_knowledge(tmp_path: Path) -> Callable[..., Path]:
+    """Write offerings (by file name) into a copy of the knowledge folder and return it."""
+
+    def _make(files: Dict[str, Any]) -> Path:
+        folder = tmp_path / "knowledge"
+        (folder / "offerings").mkdir(parents=True, exist_ok=True)
+        for name in ("topics.yml", "places.yml"):
+            shutil.copy(ROOT / "knowledge" / name, folder / name)
+        for name, content in files.items():
+            text = content if isinstance(content, str) else yaml.safe_dump({"offerings": content}, allow_unicode=True)
+            (folder / "offerings" / name).write_text(text, encoding="utf-8")
+        return folder
+
+    return _make
+
+
+@pytest.fixture(scope="session")
+def domain() -> Dict[str, Any]:
+    return yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
+
+
+def tracker(intent: str, text: str = "", entities: Optional[List[Dict[str, Any]]] = None,
+            slots: Optional[Dict[str, Any]] = None, intent_ranking: Optional[List[Dict[str, Any]]] = None) -> Tracker:
+    """A tracker whose latest user message has the given intent and entities."""
+    message = {"intent": {"name": intent, "confidence": 0.9}, "entities": entities or [], "text": text,
+               "intent_ranking": intent_ranking or [{"name": intent, "confidence": 0.9}]}
+    return Tracker("test-user", slots or {}, message, [], False, None, {}, "action_listen")
