@@ -1,0 +1,143 @@
+"""Every action, run with rasa_sdk's Tracker and CollectingDispatcher."""
+import asyncio
+from typing import Any, Dict, List
+
+import pytest
+from rasa_sdk.executor import CollectingDispatcher
+
+import actions.actions as act
+from actions.knowledge import KnowledgeStore
+from conftest import offering, tracker
+
+OFFERINGS = {
+    "psz.yml": [
+        offering(id="psz-nord", name="PSZ Nordhessen", serves=["rb-kassel"]),
+        offering(id="psz-land", name="PSZ Landesangebot", serves=["hessen"],
+                 contact={"phone": "", "email": "", "web": "", "address": "", "hours": ""}),
+        offering(id="psz-bund", name="PSZ Bundesverband", serves=["bund"]),
+    ],
+    "migrationsberatung.yml": [
+        offering(id="mbe", name="Migrationsberatung MBE", topic="migrationsberatung", serves=["bund"]),
+    ],
+    "integrationsplan.yml": [
+        offering(id="integrationsplan-handlungsfelder", name="Die Handlungsfelder", topic="integrationsplan",
+                 items=["Sprache und Bildung", "Wirtschaft und Arbeit"]),
+    ],
+}
+
+
+@pytest.fixture(autouse=True)
+def knowledge(make_knowledge, monkeypatch):
+    monkeypatch.setattr(act, "STORE", KnowledgeStore(make_knowledge(OFFERINGS)))
+
+
+def run(action, trk, domain) -> (List[Dict[str, Any]], Dict[str, Any]):
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, trk, domain))
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def responses(messages) -> List[str]:
+    return [m.get("response") for m in messages]
+
+
+def offering_names(messages) -> List[str]:
+    return [m["name"] for m in messages if m.get("response") == "utter_offering"]
+
+
+def test_question_with_place_lists_regional_offering_first(domain) -> None:
+    msgs, slots = run(act.ActionFindOfferings(), tracker("ask_psz", entities=[{"entity": "place", "value": "Kassel"}]), domain)
+    assert responses(msgs)[0] == "utter_offerings_for_place" and msgs[0]["place"] == "Kassel"
+    assert offering_names(msgs) == ["PSZ Nordhessen", "PSZ Landesangebot", "PSZ Bundesverband"]
+    assert slots["topic"] == "psz" and slots["place"] == "Kassel"
+    assert slots["last_offerings"] == ["psz-nord", "psz-land", "psz-bund"]
+
+
+def test_question_without_place_asks_once_for_it(domain) -> None:
+    msgs, slots = run(act.ActionFindOfferings(), tracker("ask_psz"), domain)
+    assert responses(msgs) == ["utter_ask_place"]
+    assert slots == {"topic": "psz", "awaiting_place": True}
+
+
+def test_place_given_after_asking_answers_the_remembered_topic(domain) -> None:
+    trk = tracker("inform_place", entities=[{"entity": "place", "value": "Giessen"}],
+                  slots={"topic": "psz", "awaiting_place": True, "place": "Giessen"})
+    msgs, slots = run(act.ActionFindOfferings(), trk, domain)
+    assert msgs[0]["place"] == "Gießen" and slots["place"] == "Gießen"
+    assert offering_names(msgs) == ["PSZ Landesangebot", "PSZ Bundesverband"]
+    assert slots["awaiting_place"] is False
+
+
+def test_user_who_does_not_name_a_place_gets_state_wide_offers(domain) -> None:
+    trk = tracker("deny", slots={"topic": "psz", "awaiting_place": True})
+    msgs, slots = run(act.ActionFindOfferings(), trk, domain)
+    assert responses(msgs)[0] == "utter_offerings_for_hessen"
+    assert offering_names(msgs) == ["PSZ Landesangebot", "PSZ Bundesverband"]
+    assert slots["place"] == "Hessen"
+
+
+def test_place_outside_hessen_gets_honest_reply_and_federal_offers(domain) -> None:
+    msgs, _ = run(act.ActionFindOfferings(), tracker("ask_psz", entities=[{"entity": "place", "value": "Berlin"}]), domain)
+    assert responses(msgs)[0] == "utter_outside_hessen" and msgs[0]["place"] == "Berlin"
+    assert offering_names(msgs) == ["PSZ Bundesverband"]
+
+
+def test_place_without_topic_is_remembered_and_menu_shown(domain) -> None:
+    msgs, slots = run(act.ActionFindOfferings(), tracker("inform_place", entities=[{"entity": "place", "value": "Fulda"}]), domain)
+    assert responses(msgs) == ["utter_place_noted", "utter_menu"] and slots["place"] == "Fulda"
+    assert {"title": "Psychosoziale Hilfe für Geflüchtete", "payload": "/ask_psz"} in msgs[1]["buttons"]
+
+
+def test_own_legal_case_is_answered_with_the_counselling_topic(domain) -> None:
+    msgs, slots = run(act.ActionFindOfferings(), tracker("ask_legal_residence", slots={"place": "Hessen"}), domain)
+    assert slots["topic"] == "migrationsberatung" and offering_names(msgs) == ["Migrationsberatung MBE"]
+
+
+def test_specific_question_answers_its_entry_with_items(domain) -> None:
+    msgs, _ = run(act.ActionFindOfferings(), tracker("ask_integrationsplan_handlungsfelder"), domain)
+    (entry,) = [m for m in msgs if m.get("response") == "utter_offering"]
+    assert "• Sprache und Bildung\n• Wirtschaft und Arbeit" in entry["description"]
+
+
+def test_offering_variables_show_known_contact_and_source(domain) -> None:
+    msgs, _ = run(act.ActionFindOfferings(), tracker("ask_psz", entities=[{"entity": "place", "value": "Kassel"}]), domain)
+    first = [m for m in msgs if m.get("response") == "utter_offering"][0]
+    assert first["details"] == "Telefon: 0561 123456\nInternet: https://example.org\nKosten: kostenlos\n"
+    assert first["source_url"] == "https://example.org/quelle" and first["checked"] == "01.11.2026"
+
+
+def test_detail_follow_up_gives_phone_or_says_unknown(domain) -> None:
+    trk = tracker("ask_detail", entities=[{"entity": "detail", "value": "phone"}],
+                  slots={"last_offerings": ["psz-nord", "psz-land"]})
+    msgs, _ = run(act.ActionOfferingDetail(), trk, domain)
+    assert responses(msgs) == ["utter_detail", "utter_detail_unknown"]
+    assert msgs[0]["value"] == "0561 123456" and msgs[0]["label"] == "Telefonnummer"
+    assert msgs[1]["source_url"] == "https://example.org/quelle"
+
+
+def test_detail_without_shown_offering_asks_for_topic(domain) -> None:
+    msgs, _ = run(act.ActionOfferingDetail(), tracker("ask_detail", entities=[{"entity": "detail", "value": "phone"}]), domain)
+    assert responses(msgs) == ["utter_detail_no_offering"]
+
+
+def test_clarify_offers_two_likeliest_topics(domain) -> None:
+    ranking = [{"name": "nlu_fallback", "confidence": 1}, {"name": "greet", "confidence": 0.3},
+               {"name": "ask_psz", "confidence": 0.3}, {"name": "ask_legal_residence", "confidence": 0.2},
+               {"name": "ask_migrationsberatung", "confidence": 0.1}, {"name": "ask_deutschkurs", "confidence": 0.1}]
+    msgs, slots = run(act.ActionClarify(), tracker("nlu_fallback", intent_ranking=ranking), domain)
+    assert responses(msgs) == ["utter_clarify"]
+    assert [b["payload"] for b in msgs[0]["buttons"]] == ["/ask_psz", "/ask_migrationsberatung"]
+    assert slots["fallback_count"] == 1.0
+
+
+def test_second_misunderstanding_points_to_human_counselling(domain) -> None:
+    msgs, slots = run(act.ActionClarify(), tracker("nlu_fallback", slots={"fallback_count": 1.0}), domain)
+    assert responses(msgs)[0] == "utter_still_unclear"
+    assert offering_names(msgs) == ["Migrationsberatung MBE"] and responses(msgs)[-1] == "utter_menu"
+    assert slots["fallback_count"] == 0.0
+
+
+def test_menu_has_a_button_per_topic_except_emergency(domain) -> None:
+    msgs, _ = run(act.ActionShowMenu(), tracker("help"), domain)
+    titles = [b["title"] for b in msgs[0]["buttons"]]
+    assert len(titles) == 10 and "Notfall und Krisen" not in titles and "Einbürgerung" in titles
