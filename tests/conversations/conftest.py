@@ -1,0 +1,102 @@
+"""Start the real action server and Rasa server for conversation tests.
+
+The action server reads a temporary copy of the knowledge folder (KNOWLEDGE_DIR),
+so tests can edit knowledge files while the bot runs.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import uuid
+from pathlib import Path
+from typing import Any, Dict, Iterator, List
+
+import pytest
+import requests
+
+ROOT = Path(__file__).resolve().parents[2]
+RASA = str(ROOT / ".venv" / "bin" / "rasa")
+MODEL = ROOT / "models" / "integrationsbot.tar.gz"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float, proc: subprocess.Popen, method: str = "get", **kw: Any) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url}: server exited with {proc.returncode}")
+        try:
+            if getattr(requests, method)(url, timeout=5, **kw).status_code == 200:
+                return
+        except requests.RequestException:
+            pass
+        time.sleep(1)
+    raise RuntimeError(f"{url} did not come up in {timeout}s")
+
+
+class Bot:
+    """A REST client that talks to the running bot as one user."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.sender = f"test-{uuid.uuid4().hex[:8]}"
+
+    def say(self, message: str) -> List[Dict[str, Any]]:
+        response = requests.post(self.url, json={"sender": self.sender, "message": message}, timeout=60)
+        response.raise_for_status()
+        return response.json()
+
+    @staticmethod
+    def text(replies: List[Dict[str, Any]]) -> str:
+        return "\n".join(r.get("text", "") for r in replies)
+
+
+@pytest.fixture(scope="session")
+def knowledge_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    target = tmp_path_factory.mktemp("kb") / "knowledge"
+    shutil.copytree(ROOT / "knowledge", target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def servers(knowledge_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not MODEL.exists():
+        pytest.fail(f"{MODEL} missing: run `make train` first")
+    logs = tmp_path_factory.mktemp("logs")
+    actions_port, rasa_port = free_port(), free_port()
+    env = dict(os.environ, KNOWLEDGE_DIR=str(knowledge_copy), TF_CPP_MIN_LOG_LEVEL="2",
+               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook",
+               SQLALCHEMY_SILENCE_UBER_WARNING="1")
+    procs = [
+        subprocess.Popen([RASA, "run", "actions", "--port", str(actions_port), "--actions", "actions"],
+                         cwd=ROOT, env=env, stdout=open(logs / "actions.log", "w"), stderr=subprocess.STDOUT),
+        subprocess.Popen([RASA, "run", "--model", str(MODEL), "--port", str(rasa_port), "--endpoints",
+                          "endpoints.yml", "--credentials", "credentials.yml"],
+                         cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "w"), stderr=subprocess.STDOUT),
+    ]
+    try:
+        wait_for(f"http://127.0.0.1:{actions_port}/health", 120, procs[0])
+        url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
+        wait_for(url, 300, procs[1], method="post", json={"sender": "warmup", "message": "Hallo"})
+        yield url
+    finally:
+        for p in procs:
+            p.terminate()
+        for p in procs:
+            try:
+                p.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                p.kill()
+
+
+@pytest.fixture
+def bot(servers: str) -> Bot:
+    return Bot(servers)
