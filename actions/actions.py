@@ -163,6 +163,9 @@ class ActionClarify(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         knowledge = STORE.get()
+        if not (tracker.latest_message.get("text") or "").strip():
+            dispatcher.utter_message(response="utter_invalid_input")
+            return []
         count = int(tracker.get_slot("fallback_count") or 0) + 1
         if count >= 2:
             dispatcher.utter_message(response="utter_still_unclear")

@@ -124,14 +124,14 @@ def test_clarify_offers_two_likeliest_topics(domain) -> None:
     ranking = [{"name": "nlu_fallback", "confidence": 1}, {"name": "greet", "confidence": 0.3},
                {"name": "ask_psz", "confidence": 0.3}, {"name": "ask_legal_residence", "confidence": 0.2},
                {"name": "ask_migrationsberatung", "confidence": 0.1}, {"name": "ask_deutschkurs", "confidence": 0.1}]
-    msgs, slots = run(act.ActionClarify(), tracker("nlu_fallback", intent_ranking=ranking), domain)
+    msgs, slots = run(act.ActionClarify(), tracker("nlu_fallback", "wo kurs hilfe", intent_ranking=ranking), domain)
     assert responses(msgs) == ["utter_clarify"]
     assert [b["payload"] for b in msgs[0]["buttons"]] == ["/ask_psz", "/ask_migrationsberatung"]
     assert slots["fallback_count"] == 1.0
 
 
 def test_second_misunderstanding_points_to_human_counselling(domain) -> None:
-    msgs, slots = run(act.ActionClarify(), tracker("nlu_fallback", slots={"fallback_count": 1.0}), domain)
+    msgs, slots = run(act.ActionClarify(), tracker("nlu_fallback", "äh was", slots={"fallback_count": 1.0}), domain)
     assert responses(msgs)[0] == "utter_still_unclear"
     assert offering_names(msgs) == ["Migrationsberatung MBE"] and responses(msgs)[-1] == "utter_menu"
     assert slots["fallback_count"] == 0.0
@@ -141,3 +141,8 @@ def test_menu_has_a_button_per_topic_except_emergency(domain) -> None:
     msgs, _ = run(act.ActionShowMenu(), tracker("help"), domain)
     titles = [b["title"] for b in msgs[0]["buttons"]]
     assert len(titles) == 10 and "Notfall und Krisen" not in titles and "Einbürgerung" in titles
+
+
+def test_empty_message_gets_a_clear_request_to_write_again(domain) -> None:
+    msgs, slots = run(act.ActionClarify(), tracker("nlu_fallback", "   "), domain)
+    assert responses(msgs) == ["utter_invalid_input"] and slots == {}
