@@ -72,10 +72,12 @@ def municipality_forms(name: str) -> Set[str]:
     base = re.sub(r"\s*\(.*?\)\s*", " ", name).strip()
     forms.add(base)
     for suffix in (r" am Main$", r" am Rhein$", r" im Taunus$", r" am Taunus$", r" an der Fulda$",
-                   r" an der Lahn$", r" an der Werra$", r" vor der Höhe$", r" v\. ?d\. ?Höhe$"):
+                   r" an der Lahn$", r" an der Werra$", r" vor der Höhe$", r" v\. ?d\. ?Höhe$", r" a\. ?d\. ?[A-ZÄÖÜ][a-zäöüß]+$"):
         forms.add(re.sub(suffix, "", base))
     if re.search(r" v\. ?d\. ?Höhe$", base):  # "Bad Homburg v.d. Höhe" is also written out
         forms.add(re.sub(r" v\. ?d\. ?Höhe$", " vor der Höhe", base))
+    if re.search(r" a\. ?d\. ", base):  # "Limburg a.d. Lahn" = "Limburg an der Lahn"
+        forms.add(re.sub(r" a\. ?d\. ", " an der ", base))
     for f in list(forms):
         if f.startswith("Bad "):
             forms.add(f[4:])
