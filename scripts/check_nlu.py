@@ -11,9 +11,9 @@ import os
 import sys
 from pathlib import Path
 
-MIN_INTENT_ACCURACY = float(os.environ.get("MIN_INTENT_ACCURACY", "0.85"))
-MIN_INTENT_F1 = float(os.environ.get("MIN_INTENT_F1", "0.85"))
-MIN_PLACE_F1 = float(os.environ.get("MIN_PLACE_F1", "0.90"))
+MIN_INTENT_ACCURACY = float(os.environ.get("MIN_INTENT_ACCURACY", "0.88"))
+MIN_INTENT_F1 = float(os.environ.get("MIN_INTENT_F1", "0.88"))
+MIN_PLACE_F1 = float(os.environ.get("MIN_PLACE_F1", "0.95"))
 
 
 def entity_f1(report_dir: Path, entity: str) -> float:

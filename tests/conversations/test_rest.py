@@ -80,6 +80,10 @@ def test_bad_input_gets_a_reply_and_the_conversation_goes_on(bot: Bot) -> None:
     assert "kein Mensch" in bot.text(bot.say("Bist du ein Bot?"))
 
 
+def test_crisis_words_the_model_never_saw_still_get_emergency_numbers(bot: Bot) -> None:
+    assert "112" in bot.say("Mein Opa ist ohnmächtig geworden")[0]["text"]
+
+
 def test_edited_knowledge_goes_live_and_broken_entries_are_skipped(bot: Bot, knowledge_copy: Path) -> None:
     path = knowledge_copy / "offerings" / "psz.yml"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -91,3 +95,14 @@ def test_edited_knowledge_goes_live_and_broken_entries_are_skipped(bot: Bot, kno
     text = bot.text(bot.say("Psychologische Hilfe für Geflüchtete in Kassel bitte"))
     assert "Geändertes Landesangebot" in text and "bitte anrufen" not in text
     assert entry("psz", "psz-nordhessen")["name"] in text
+
+
+def test_every_municipality_gets_anti_discrimination_advice(bot: Bot) -> None:
+    """Issue: for every municipality in the gazetteer the question yields an offering."""
+    places = yaml.safe_load((ROOT / "knowledge" / "places.yml").read_text(encoding="utf-8"))
+    failed = []
+    for m in places["municipalities"]:
+        text = bot.text(bot.say(f"Wo finde ich Antidiskriminierungsberatung in {m['name']}?"))
+        if f"Angebote für {m['name']}" not in text or "Quelle: " not in text:
+            failed.append((m["name"], text[:80]))
+    assert failed == []

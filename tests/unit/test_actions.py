@@ -146,3 +146,18 @@ def test_menu_has_a_button_per_topic_except_emergency(domain) -> None:
 def test_empty_message_gets_a_clear_request_to_write_again(domain) -> None:
     msgs, slots = run(act.ActionClarify(), tracker("nlu_fallback", "   "), domain)
     assert responses(msgs) == ["utter_invalid_input"] and slots == {}
+
+
+def test_every_municipality_resolves_and_gets_an_offering(domain, monkeypatch) -> None:
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    monkeypatch.setattr(act, "STORE", KnowledgeStore(root / "knowledge"))
+    places = yaml.safe_load((root / "knowledge" / "places.yml").read_text(encoding="utf-8"))
+    for m in places["municipalities"]:
+        trk = tracker("ask_antidiskriminierung", entities=[{"entity": "place", "value": m["name"]}])
+        msgs, slots = run(act.ActionFindOfferings(), trk, domain)
+        assert msgs[0]["response"] == "utter_offerings_for_place" and slots["place"] == m["name"], m["name"]
+        assert offering_names(msgs), m["name"]
