@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 
 from actions import config, ranking, render
 from actions.knowledge import Knowledge, KnowledgeStore, Offering, Topic
-from actions.places import Place
+from actions.places import Place, normalise
 
 logger = logging.getLogger(__name__)
 
@@ -22,6 +22,7 @@ CONTINUING_INTENTS = {"inform_place", "deny", "affirm"}
 
 
 def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
+    """Value of the last entity of this type in the latest user message."""
     values = [e.get("value") for e in tracker.latest_message.get("entities", []) if e.get("entity") == entity]
     return str(values[-1]) if values and values[-1] else None
 
@@ -67,7 +68,8 @@ class ActionFindOfferings(Action):
         if topic is None and intent in CONTINUING_INTENTS:
             topic = knowledge.topics.get(tracker.get_slot("topic") or "")
 
-        place_text = latest_entity(tracker, "place") or tracker.get_slot("place")
+        entity = self._place_in_message(knowledge, tracker.latest_message)
+        place_text = entity or tracker.get_slot("place")
         if intent == "deny" and tracker.get_slot("awaiting_place"):
             place_text = WHOLE_STATE
         place, outside = self._resolve(knowledge, place_text)
@@ -113,6 +115,26 @@ class ActionFindOfferings(Action):
             return None, False
         place = knowledge.gazetteer.resolve(text)
         return place, place is None
+
+    @staticmethod
+    def _place_in_message(knowledge: Knowledge, message: Dict[Text, Any]) -> Optional[str]:
+        """The place the user named in this message.
+
+        The NLU entity, widened to the longest gazetteer name around it: for
+        "Lautertal (Odenwald)" the NLU finds only "Odenwald".  Without an entity, a
+        gazetteer name of two or more words in the text counts ("Allendorf (Lumda)");
+        single words are left to the NLU, because some towns are also common words.
+        """
+        text = message.get("text") or ""
+        places = [e for e in message.get("entities", []) if e.get("entity") == "place" and e.get("value")]
+        found = knowledge.gazetteer.longest_in_text(text)
+        if not places:
+            return found[0].name if found and " " in found[1] else None
+        entity = places[-1]
+        span = text[entity["start"]:entity["end"]] if "start" in entity and "end" in entity else str(entity["value"])
+        if found and normalise(span) in found[1] and normalise(span) != found[1]:
+            return found[0].name
+        return str(entity["value"])
 
     @staticmethod
     def _label(place: Optional[Place], text: str) -> str:

@@ -92,6 +92,20 @@ class Gazetteer:
         """All normalised spellings the gazetteer knows (for tests and NLU generation)."""
         return sorted(self._index)
 
+    def longest_in_text(self, text: str, max_words: int = 6) -> Optional[Tuple[Place, str]]:
+        """The longest known spelling that occurs in a message, as whole words.
+
+        Used to widen an extracted entity: for "in Lautertal (Odenwald)" the NLU finds
+        "Odenwald", but the user meant the municipality.
+        """
+        words = normalise(text).split()
+        for size in range(min(max_words, len(words)), 0, -1):
+            for start in range(len(words) - size + 1):
+                key = " ".join(words[start:start + size])
+                if key in self._index:
+                    return self.places[self._index[key]], key
+        return None
+
     def resolve(self, text: Optional[str]) -> Optional[Place]:
         """Find the place a user meant, or None if it is not in Hessen (or not a place)."""
         if not text or not text.strip():

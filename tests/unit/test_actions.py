@@ -161,3 +161,17 @@ def test_every_municipality_resolves_and_gets_an_offering(domain, monkeypatch) -
         msgs, slots = run(act.ActionFindOfferings(), trk, domain)
         assert msgs[0]["response"] == "utter_offerings_for_place" and slots["place"] == m["name"], m["name"]
         assert offering_names(msgs), m["name"]
+
+
+def test_partial_place_entity_is_widened_to_the_municipality_named(domain) -> None:
+    text = "Hilfe in Lautertal (Odenwald)?"
+    trk = tracker("ask_psz", text, entities=[{"entity": "place", "value": "Odenwaldkreis", "start": 20, "end": 28}])
+    msgs, slots = run(act.ActionFindOfferings(), trk, domain)
+    assert text[20:28] == "Odenwald" and slots["place"] == "Lautertal (Odenwald)"
+
+
+def test_multi_word_place_without_entity_is_found_single_common_words_are_not(domain) -> None:
+    _, slots = run(act.ActionFindOfferings(), tracker("ask_psz", "Beratung in Allendorf (Lumda)"), domain)
+    assert slots["place"] == "Allendorf (Lumda)"
+    _, slots = run(act.ActionFindOfferings(), tracker("ask_psz", "Das macht keinen Sinn"), domain)
+    assert "place" not in slots

@@ -49,3 +49,9 @@ def test_uninhabited_areas_are_not_in_the_gazetteer() -> None:
 def test_normalise_folds_umlauts_and_fillers() -> None:
     assert normalise("in Groß-Gerau") == "gross gerau"
     assert normalise("Stadt Büdingen") == "buedingen"
+
+
+def test_longest_place_in_text_prefers_the_full_municipality_name() -> None:
+    place, key = GAZ.longest_in_text("Beratung in Lautertal (Odenwald)?")
+    assert place.id == "lautertal-odenwald" and key == "lautertal odenwald"
+    assert GAZ.longest_in_text("Deutschkurs bitte") is None
