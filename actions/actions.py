@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import config, ranking, render
+from actions import config, language, ranking, render
 from actions.knowledge import Knowledge, KnowledgeStore, Offering, Topic
 from actions.places import Place, normalise
 
@@ -27,14 +27,41 @@ def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
     return str(values[-1]) if values and values[-1] else None
 
 
-def menu_buttons(knowledge: Knowledge) -> List[Dict[str, str]]:
-    return [{"title": t.label, "payload": f"/{t.intents[0]}"} for t in knowledge.topics.values()
-            if t.intents and t.id != "notfall"]
+def is_english(tracker: Tracker) -> bool:
+    return tracker.get_slot("language") == language.ENGLISH
 
 
-def send_offerings(dispatcher: CollectingDispatcher, offerings: List[Offering], domain: Dict[Text, Any]) -> None:
+def menu_buttons(knowledge: Knowledge, english: bool = False) -> List[Dict[str, str]]:
+    return [{"title": t.label_en if english else t.label, "payload": f"/{t.intents[0]}"}
+            for t in knowledge.topics.values() if t.intents and t.id != "notfall"]
+
+
+class ActionDetectLanguage(Action):
+    """Custom slot mapping for ``language``: English or German, from each message.
+
+    Runs inside Rasa's slot extraction before any reply, so even the static
+    responses (greeting, crisis numbers) use their English variation.  Button clicks
+    and messages without clear language words keep the language as it was.
+    """
+
+    def name(self) -> Text:
+        return "action_detect_language"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        text = tracker.latest_message.get("text") or ""
+        detected = None if text.startswith("/") else language.detect(text)
+        current = tracker.get_slot("language")
+        if detected is None or detected == current:
+            return []
+        return [SlotSet("language", detected)]
+
+
+def send_offerings(dispatcher: CollectingDispatcher, offerings: List[Offering], domain: Dict[Text, Any],
+                   tracker: Tracker) -> None:
+    lang = tracker.get_slot("language")
     for offering in offerings:
-        dispatcher.utter_message(response="utter_offering", **render.offering_variables(offering, domain))
+        dispatcher.utter_message(response="utter_offering", **render.offering_variables(offering, domain, lang))
 
 
 class ActionShowMenu(Action):
@@ -45,7 +72,7 @@ class ActionShowMenu(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(STORE.get()))
+        dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(STORE.get(), is_english(tracker)))
         return []
 
 
@@ -80,7 +107,7 @@ class ActionFindOfferings(Action):
         if topic is None:
             if intent == "inform_place" and place_text:
                 dispatcher.utter_message(response="utter_place_noted", place=render.safe(self._label(place, place_text)))
-                dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(knowledge))
+                dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(knowledge, is_english(tracker)))
             else:
                 dispatcher.utter_message(response="utter_anything_else")
             return events
@@ -98,13 +125,13 @@ class ActionFindOfferings(Action):
         if outside:
             dispatcher.utter_message(response="utter_outside_hessen", place=render.safe(place_text or ""))
         elif place_text and place_text != WHOLE_STATE:
-            dispatcher.utter_message(response="utter_offerings_for_place", topic=topic.label,
+            dispatcher.utter_message(response="utter_offerings_for_place", topic=self._topic_label(topic, tracker),
                                      place=render.safe(self._label(place, place_text)))
         else:
-            dispatcher.utter_message(response="utter_offerings_for_hessen", topic=topic.label)
+            dispatcher.utter_message(response="utter_offerings_for_hessen", topic=self._topic_label(topic, tracker))
         if not offerings:
             dispatcher.utter_message(response="utter_no_offerings")
-        send_offerings(dispatcher, offerings, domain)
+        send_offerings(dispatcher, offerings, domain, tracker)
         events += [SlotSet("last_offerings", [o.id for o in offerings]), SlotSet("fallback_count", 0.0)]
         return events
 
@@ -137,6 +164,10 @@ class ActionFindOfferings(Action):
         return str(entity["value"])
 
     @staticmethod
+    def _topic_label(topic: Topic, tracker: Tracker) -> str:
+        return topic.label_en if is_english(tracker) else topic.label
+
+    @staticmethod
     def _label(place: Optional[Place], text: str) -> str:
         return place.name if place else text
 
@@ -156,9 +187,9 @@ class ActionOfferingDetail(Action):
             dispatcher.utter_message(response="utter_detail_no_offering")
             return []
         if field not in render.DETAIL_FIELDS:
-            send_offerings(dispatcher, shown, domain)
+            send_offerings(dispatcher, shown, domain, tracker)
             return []
-        label = render.template(domain, f"utter_label_{field}") or field
+        label = render.template(domain, f"utter_label_{field}", tracker.get_slot("language")) or field
         for offering in shown:
             value = render.detail_value(offering, field)
             if value:
@@ -192,26 +223,28 @@ class ActionClarify(Action):
         if count >= 2:
             dispatcher.utter_message(response="utter_still_unclear")
             matches = ranking.find(knowledge, "migrationsberatung", None, limit=2)
-            send_offerings(dispatcher, [m.offering for m in matches], domain)
-            dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(knowledge))
+            send_offerings(dispatcher, [m.offering for m in matches], domain, tracker)
+            dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(knowledge, is_english(tracker)))
             return [SlotSet("fallback_count", 0.0)]
-        buttons = self._top_topics(knowledge, tracker.latest_message.get("intent_ranking") or [])
+        buttons = self._top_topics(knowledge, tracker.latest_message.get("intent_ranking") or [], is_english(tracker))
         if buttons:
             dispatcher.utter_message(response="utter_clarify", buttons=buttons)
         else:
             dispatcher.utter_message(response="utter_default")
-            dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(knowledge))
+            dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(knowledge, is_english(tracker)))
         return [SlotSet("fallback_count", float(count))]
 
     @staticmethod
-    def _top_topics(knowledge: Knowledge, intent_ranking: List[Dict[str, Any]]) -> List[Dict[str, str]]:
+    def _top_topics(knowledge: Knowledge, intent_ranking: List[Dict[str, Any]],
+                    english: bool = False) -> List[Dict[str, str]]:
         buttons: List[Dict[str, str]] = []
         seen: set = set()
         for item in intent_ranking:
             topic: Optional[Topic] = knowledge.topic_for_intent(item.get("name"))
             if topic and topic.id not in seen and topic.id != "notfall":
                 seen.add(topic.id)
-                buttons.append({"title": topic.label, "payload": f"/{topic.intents[0]}"})
+                buttons.append({"title": topic.label_en if english else topic.label,
+                                "payload": f"/{topic.intents[0]}"})
             if len(buttons) == 2:
                 break
         return buttons
