@@ -94,5 +94,11 @@ test-stories: install
 test-conversations: install
 	$(BIN)/python -m pytest -q tests/conversations
 
+# Evaluation report: held-out set + 5-fold cross-validation -> docs/evaluation.md (takes ~15 min)
+evaluate: train
+	$(RASA) test nlu --nlu tests/nlu_test.yml --model models/integrationsbot.tar.gz --out results/nlu
+	$(RASA) test nlu --nlu data --config config.yml --cross-validation --folds 5 --out results/nlu-cv
+	$(BIN)/python scripts/evaluation_report.py results/nlu results/nlu-cv
+
 clean:
 	rm -rf models results build .rasa

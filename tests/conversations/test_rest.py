@@ -107,3 +107,23 @@ def test_every_municipality_gets_anti_discrimination_advice(bot: Bot) -> None:
         if f"Angebote für {m['name']}" not in text or "Quelle: " not in text:
             failed.append((m["name"], text[:80]))
     assert failed == [], f"{len(failed)} failed: {failed}"
+
+
+def test_english_question_gets_english_reply_with_the_offering(bot: Bot) -> None:
+    text = bot.text(bot.say("Where can I find a German course in Wiesbaden?"))
+    assert "German and integration courses – offerings for Wiesbaden" in text
+    assert "Source: " in text
+
+
+def test_follow_up_phone_and_same_topic_in_another_town(bot: Bot) -> None:
+    bot.say("Psychosoziales Zentrum in Kassel")
+    phone = bot.text(bot.say("und die Telefonnummer?"))
+    assert entry("psz", "psz-nordhessen")["contact"]["phone"] in phone
+    again = bot.text(bot.say("Gibt es das auch in Frankfurt?"))
+    assert "Psychosoziale Hilfe für Geflüchtete – Angebote für Frankfurt am Main" in again
+
+
+def test_two_misunderstandings_lead_to_a_human_service(bot: Bot) -> None:
+    first = bot.say("blorp zzkx wuuu")
+    second = bot.text(bot.say("qqq vvv xyxy"))
+    assert first and "immer noch nicht" in second and "Quelle: " in second
