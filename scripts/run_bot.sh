@@ -15,6 +15,8 @@ for _ in $(seq 60); do
   curl -fs "http://localhost:${ACTIONS_PORT}/health" >/dev/null 2>&1 && break
   sleep 1
 done
+# Messenger channels (Telegram, Facebook) only when their secrets are set; see README.
+.venv/bin/python scripts/credentials.py build/credentials.yml
 if [ "${1:-}" = shell ]; then
   .venv/bin/rasa shell --model models --endpoints endpoints.yml
   exit
@@ -26,5 +28,5 @@ Der Bot startet. Sobald "Rasa server is up and running" erscheint:
   Aktionen:  http://localhost:${ACTIONS_PORT}/health  (Log: logs/actions.log)
 Beenden mit Strg+C.
 MSG
-.venv/bin/rasa run --model models --endpoints endpoints.yml --credentials credentials.yml \
+.venv/bin/rasa run --model models --endpoints endpoints.yml --credentials build/credentials.yml \
   --port "$RASA_PORT" --cors "http://localhost:${RASA_PORT}"

@@ -1,0 +1,31 @@
+"""Messenger channels are enabled only with their secrets set, and no secret is written."""
+import sys
+
+import yaml
+
+from conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "scripts"))
+import credentials  # noqa: E402
+
+
+def test_without_variables_only_web_channels() -> None:
+    creds, enabled = credentials.compose({})
+    assert enabled == [] and "telegram" not in creds and "facebook" not in creds and "rest" in creds
+
+
+def test_telegram_enabled_with_placeholders_not_secrets(tmp_path, monkeypatch) -> None:
+    env = {"TELEGRAM_TOKEN": "123:geheim", "TELEGRAM_BOT_NAME": "hessenbot", "TELEGRAM_WEBHOOK_URL": "https://x/y"}
+    monkeypatch.setattr(credentials.os, "environ", env)
+    out = tmp_path / "c.yml"
+    credentials.main(str(out))
+    text = out.read_text()
+    assert "access_token: ${TELEGRAM_TOKEN}" in text and "geheim" not in text and "facebook" not in text
+    assert yaml.safe_load(text)["telegram"]["verify"] == "${TELEGRAM_BOT_NAME}"
+
+
+def test_facebook_needs_all_three_variables() -> None:
+    _, enabled = credentials.compose({"FACEBOOK_VERIFY": "v", "FACEBOOK_SECRET": "s"})
+    assert enabled == []
+    _, enabled = credentials.compose({"FACEBOOK_VERIFY": "v", "FACEBOOK_SECRET": "s", "FACEBOOK_PAGE_ACCESS_TOKEN": "t"})
+    assert enabled == ["facebook"]
