@@ -34,7 +34,17 @@ $(VENV)/.installed: requirements.lock scripts/build_spacy_de.py
 	$(MAKE) --no-print-directory spacy-model
 	touch $@
 
-install: $(VENV)/.installed
+# The chat widget's only front-end dependency (socket.io-client), from the npm registry.
+widget/node_modules/.package-lock.json: widget/package-lock.json
+	cd widget && npm ci --no-audit --no-fund --loglevel=error
+
+install: $(VENV)/.installed widget/node_modules/.package-lock.json
+
+# Debian's Chromium for the browser test (Playwright cannot download browsers here).
+.PHONY: browser
+browser:
+	@test -x /usr/bin/chromium || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q chromium; }
 
 .PHONY: spacy-model
 spacy-model:
@@ -91,7 +101,7 @@ test-stories: install
 	$(RASA) test core --stories tests/test_stories.yml --model models/integrationsbot.tar.gz \
 		--out results/core --fail-on-prediction-errors
 
-test-conversations: install
+test-conversations: install browser
 	$(BIN)/python -m pytest -q tests/conversations
 
 # Evaluation report: held-out set + 5-fold cross-validation -> docs/evaluation.md (takes ~15 min)

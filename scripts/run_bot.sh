@@ -24,7 +24,7 @@ fi
 cat <<MSG
 Der Bot startet. Sobald "Rasa server is up and running" erscheint:
   REST:      curl -s localhost:${RASA_PORT}/webhooks/rest/webhook -d '{"sender":"a","message":"Hallo"}'
-  socket.io: http://localhost:${RASA_PORT}/socket.io  (für das Chat-Widget)
+  Widget:    http://localhost:${RASA_PORT}/webhooks/widget/demo.html  (Demo-Seite mit Chat-Widget)
   Aktionen:  http://localhost:${ACTIONS_PORT}/health  (Log: logs/actions.log)
 Beenden mit Strg+C.
 MSG

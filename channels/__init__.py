@@ -1,0 +1,1 @@
+"""Custom Rasa input channels of the integration bot (enabled in credentials.yml)."""
