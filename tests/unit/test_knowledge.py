@@ -1,6 +1,6 @@
 """Loading and validating knowledge files: precise errors, broken entries skipped."""
 import datetime as dt
-import time
+import os
 
 from actions.knowledge import KnowledgeStore, load_knowledge
 from actions.validate import main as validate_main, stale
@@ -58,11 +58,9 @@ def test_store_reloads_when_a_file_changes(make_knowledge) -> None:
     store = KnowledgeStore(folder)
     assert store.get().offerings["test-angebot"].name == "Alt"
     assert store.get() is store.get()  # not reloaded without a change
-    time.sleep(0.01)
     make_knowledge({"psz.yml": [offering(name="Neu")]})
     path = folder / "offerings" / "psz.yml"
-    stamp = path.stat().st_mtime + 1
-    import os
+    stamp = path.stat().st_mtime + 1  # a later modification time, as an editor's save gives
     os.utime(path, (stamp, stamp))
     assert store.get().offerings["test-angebot"].name == "Neu"
 
