@@ -18,12 +18,18 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# channel key in credentials.yml -> (setting -> environment variable)
-MESSENGERS: Dict[str, Dict[str, str]] = {
-    "telegram": {"access_token": "TELEGRAM_TOKEN", "verify": "TELEGRAM_BOT_NAME",
-                 "webhook_url": "TELEGRAM_WEBHOOK_URL"},
-    "facebook": {"verify": "FACEBOOK_VERIFY", "secret": "FACEBOOK_SECRET",
-                 "page-access-token": "FACEBOOK_PAGE_ACCESS_TOKEN"},
+# messenger -> (channel class for credentials.yml, required settings, optional settings),
+# each setting mapped to its environment variable.  The classes are Rasa's connectors
+# with buttons adapted to each messenger (channels/telegram.py, channels/facebook.py).
+MESSENGERS: Dict[str, Tuple[str, Dict[str, str], Dict[str, str]]] = {
+    "telegram": ("channels.telegram.TelegramChannel",
+                 {"access_token": "TELEGRAM_TOKEN", "verify": "TELEGRAM_BOT_NAME",
+                  "webhook_url": "TELEGRAM_WEBHOOK_URL"},
+                 {"api_url": "TELEGRAM_API_URL"}),
+    "facebook": ("channels.facebook.FacebookChannel",
+                 {"verify": "FACEBOOK_VERIFY", "secret": "FACEBOOK_SECRET",
+                  "page-access-token": "FACEBOOK_PAGE_ACCESS_TOKEN"},
+                 {"graph_url": "FACEBOOK_GRAPH_URL"}),
 }
 
 
@@ -31,18 +37,24 @@ def compose(env: Dict[str, str]) -> Tuple[dict, List[str]]:
     """The credentials with every messenger channel whose variables are all set."""
     credentials = yaml.safe_load((ROOT / "credentials.yml").read_text(encoding="utf-8")) or {}
     enabled = []
-    for channel, settings in MESSENGERS.items():
-        if all(env.get(var) for var in settings.values()):
+    for messenger, (channel, required, optional) in MESSENGERS.items():
+        if all(env.get(var) for var in required.values()):
+            settings = {**required, **{key: var for key, var in optional.items() if env.get(var)}}
             credentials[channel] = {key: f"${{{var}}}" for key, var in settings.items()}
-            enabled.append(channel)
+            enabled.append(messenger)
     return credentials, enabled
+
+
+def write(credentials: dict, out: str) -> None:
+    """Write the credentials as YAML, with ``${VAR}`` unquoted so that Rasa substitutes it."""
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    text = yaml.safe_dump(credentials, sort_keys=False)
+    Path(out).write_text(text.replace("'${", "${").replace("}'", "}"), encoding="utf-8")
 
 
 def main(out: str) -> None:
     credentials, enabled = compose(dict(os.environ))
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    text = yaml.safe_dump(credentials, sort_keys=False)
-    Path(out).write_text(text.replace("'${", "${").replace("}'", "}"), encoding="utf-8")
+    write(credentials, out)
     print("Messenger-Kanäle: " + (", ".join(enabled) if enabled else "keiner (Variablen nicht gesetzt)"))
 
 

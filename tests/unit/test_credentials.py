@@ -11,7 +11,8 @@ import credentials  # noqa: E402
 
 def test_without_variables_only_web_channels() -> None:
     creds, enabled = credentials.compose({})
-    assert enabled == [] and "telegram" not in creds and "facebook" not in creds and "rest" in creds
+    assert enabled == [] and "rest" in creds
+    assert not any("telegram" in key or "facebook" in key for key in creds)
 
 
 def test_telegram_enabled_with_placeholders_not_secrets(tmp_path, monkeypatch) -> None:
@@ -21,7 +22,15 @@ def test_telegram_enabled_with_placeholders_not_secrets(tmp_path, monkeypatch) -
     credentials.main(str(out))
     text = out.read_text()
     assert "access_token: ${TELEGRAM_TOKEN}" in text and "geheim" not in text and "facebook" not in text
-    assert yaml.safe_load(text)["telegram"]["verify"] == "${TELEGRAM_BOT_NAME}"
+    telegram = yaml.safe_load(text)["channels.telegram.TelegramChannel"]
+    assert telegram["verify"] == "${TELEGRAM_BOT_NAME}" and "api_url" not in telegram
+
+
+def test_optional_api_address_only_when_set() -> None:
+    env = {"TELEGRAM_TOKEN": "1:t", "TELEGRAM_BOT_NAME": "b", "TELEGRAM_WEBHOOK_URL": "https://x/y",
+           "TELEGRAM_API_URL": "http://127.0.0.1:8081"}
+    creds, _ = credentials.compose(env)
+    assert creds["channels.telegram.TelegramChannel"]["api_url"] == "${TELEGRAM_API_URL}"
 
 
 def test_facebook_needs_all_three_variables() -> None:

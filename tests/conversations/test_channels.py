@@ -1,0 +1,166 @@
+"""Telegram and Facebook Messenger, as their servers talk to the bot.
+
+Each test posts a webhook payload in the form Telegram (core.telegram.org/bots/api#update)
+or Facebook (developers.facebook.com/docs/messenger-platform/reference/webhook-events)
+document, to the running Rasa server, and checks the HTTP calls the connector then makes
+to the messenger's API, which ``messenger_api`` receives in place of the real one.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import random
+import time
+from typing import Any, Dict, List
+
+import pytest
+import requests
+
+from conftest import MESSENGER_ENV
+from messenger_api import MessengerApi, facebook_sent, telegram_sent
+
+PAGE_ID = "1067280970047460"
+
+
+@pytest.fixture
+def base(servers: str) -> str:
+    return servers.split("/webhooks/")[0]
+
+
+# --- Telegram -------------------------------------------------------------------------
+
+def telegram_user(chat_id: int) -> Dict[str, Any]:
+    return {"id": chat_id, "is_bot": False, "first_name": "Amira", "language_code": "de"}
+
+
+def telegram_text(chat_id: int, text: str) -> Dict[str, Any]:
+    """An Update with a text message from a private chat."""
+    return {"update_id": random.randint(1, 10**9), "message": {
+        "message_id": random.randint(1, 10**6), "date": int(time.time()), "text": text,
+        "from": telegram_user(chat_id), "chat": {"id": chat_id, "type": "private", "first_name": "Amira"}}}
+
+
+def telegram_click(chat_id: int, data: str) -> Dict[str, Any]:
+    """An Update for a click on an inline-keyboard button (callback query)."""
+    return {"update_id": random.randint(1, 10**9), "callback_query": {
+        "id": str(random.randint(1, 10**12)), "from": telegram_user(chat_id), "chat_instance": "-4711",
+        "data": data, "message": {"message_id": 7, "date": int(time.time()), "text": "…",
+                                  "from": {"id": 42, "is_bot": True, "first_name": "Hessen"},
+                                  "chat": {"id": chat_id, "type": "private"}}}}
+
+
+def post_telegram(base: str, update: Dict[str, Any]) -> None:
+    response = requests.post(f"{base}/webhooks/telegram/webhook", json=update, timeout=60)
+    assert response.status_code == 200 and response.text == "success"
+
+
+def test_telegram_answers_a_question_in_the_chat(base: str, messenger_api: MessengerApi) -> None:
+    chat = random.randint(10**8, 10**9)
+    post_telegram(base, telegram_text(chat, "Wo finde ich ein psychosoziales Zentrum in Kassel?"))
+    sent = messenger_api.calls_for(telegram_sent(chat), count=2)
+    text = "\n".join(c["body"]["text"] for c in sent)
+    assert "Psychosoziales Zentrum für Geflüchtete in Nordhessen" in text and "0561" in text
+    assert all(c["path"] == "/bot123456789:test-token/sendMessage" for c in sent)
+
+
+def test_telegram_menu_is_an_inline_keyboard_and_a_click_answers(base: str, messenger_api: MessengerApi) -> None:
+    chat = random.randint(10**8, 10**9)
+    post_telegram(base, telegram_text(chat, "Hilfe"))
+    sent = messenger_api.calls_for(telegram_sent(chat))
+    menus = [c for c in sent if "reply_markup" in c["body"]]
+    assert len(menus) == 1
+    rows: List[List[Dict[str, str]]] = json.loads(menus[0]["body"]["reply_markup"])["inline_keyboard"]
+    assert len(rows) >= 10 and all(len(row) == 1 for row in rows)  # one topic per row
+    plan = next(row[0] for row in rows if row[0]["text"] == "Hessischer Integrationsplan")
+    assert plan["callback_data"].startswith("/")
+
+    before = len(sent)
+    post_telegram(base, telegram_click(chat, plan["callback_data"]))
+    after = messenger_api.calls_for(telegram_sent(chat), count=before + 1)
+    answer = "\n".join(c["body"]["text"] for c in after[before:])
+    assert "Integrationsplan" in answer and "Quelle:" in answer
+
+
+# --- Facebook Messenger ------------------------------------------------------------------
+
+def facebook_event(psid: str, message: Dict[str, Any]) -> Dict[str, Any]:
+    """A page webhook with one messaging event."""
+    now = int(time.time() * 1000)
+    return {"object": "page", "entry": [{"id": PAGE_ID, "time": now, "messaging": [{
+        "sender": {"id": psid}, "recipient": {"id": PAGE_ID}, "timestamp": now,
+        "message": {"mid": f"m_{random.randint(1, 10**9)}", **message}}]}]}
+
+
+def post_facebook(base: str, payload: Dict[str, Any], secret: str = MESSENGER_ENV["FACEBOOK_SECRET"]) -> str:
+    body = json.dumps(payload).encode("utf-8")
+    signature = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    response = requests.post(f"{base}/webhooks/facebook/webhook", data=body, timeout=60,
+                             headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature})
+    assert response.status_code == 200
+    return response.text
+
+
+def facebook_messages(api: MessengerApi, psid: str, count: int = 1) -> List[Dict[str, Any]]:
+    return [c["body"]["message"] for c in api.calls_for(facebook_sent(psid), count=count)]
+
+
+def test_facebook_verifies_the_webhook(base: str) -> None:
+    url = f"{base}/webhooks/facebook/webhook"
+    ok = requests.get(url, params={"hub.mode": "subscribe", "hub.verify_token": "test-verify",
+                                   "hub.challenge": "1158201444"}, timeout=10)
+    wrong = requests.get(url, params={"hub.mode": "subscribe", "hub.verify_token": "falsch",
+                                      "hub.challenge": "1158201444"}, timeout=10)
+    assert ok.text == "1158201444" and wrong.text != "1158201444"
+
+
+def test_facebook_rejects_unsigned_messages(base: str, messenger_api: MessengerApi) -> None:
+    psid = str(random.randint(10**15, 10**16))
+    assert post_facebook(base, facebook_event(psid, {"text": "Hallo"}), secret="falsch") == "not validated"
+    time.sleep(2)
+    assert not [c for c in messenger_api.calls if (c["body"].get("recipient") or {}).get("id") == psid]
+
+
+def test_facebook_menu_is_a_numbered_list_answerable_by_number(base: str, messenger_api: MessengerApi) -> None:
+    psid = str(random.randint(10**15, 10**16))
+    assert post_facebook(base, facebook_event(psid, {"text": "Was kannst du?"})) == "success"
+    menu = [m for m in facebook_messages(messenger_api, psid) if m.get("quick_replies")]
+    assert len(menu) == 1
+    text, replies = menu[0]["text"], menu[0]["quick_replies"]
+    lines = [line for line in text.splitlines() if line[:1].isdigit()]
+    assert len(lines) == len(replies) >= 10 and "Bitte antworten Sie mit der Nummer." in text
+    assert [r["title"] for r in replies] == [str(n) for n in range(1, len(replies) + 1)]
+    number = next(line.split(".")[0] for line in lines if line.endswith(" Hessischer Integrationsplan"))
+    assert all(len(r["title"]) <= 20 for r in replies) and len(replies) <= 13  # Messenger's limits
+
+    seen = len(facebook_messages(messenger_api, psid))
+    post_facebook(base, facebook_event(psid, {"text": number}))  # typed, not tapped
+    answer = "\n".join(m.get("text", "") for m in facebook_messages(messenger_api, psid, seen + 1)[seen:])
+    assert "Integrationsplan" in answer and "Quelle:" in answer
+
+
+def test_facebook_quick_reply_tap_sends_its_payload(base: str, messenger_api: MessengerApi) -> None:
+    psid = str(random.randint(10**15, 10**16))
+    post_facebook(base, facebook_event(psid, {"text": "Menü"}))
+    menu = next(m for m in facebook_messages(messenger_api, psid) if m.get("quick_replies"))
+    lines = [line for line in menu["text"].splitlines() if line[:1].isdigit()]
+    number = next(line.split(".")[0] for line in lines if "Psychosoziale" in line)
+    tapped = menu["quick_replies"][int(number) - 1]
+    seen = len(facebook_messages(messenger_api, psid))
+    post_facebook(base, facebook_event(psid, {"text": tapped["title"], "quick_reply": {"payload": tapped["payload"]}}))
+    asked = facebook_messages(messenger_api, psid, seen + 1)[seen:]
+    # the place question; its one button ("Keine Angabe – ganz Hessen") is too long for Messenger
+    assert "In welcher Stadt" in asked[-1]["text"] and "1. Keine Angabe" in asked[-1]["text"]
+    assert [r["title"] for r in asked[-1]["quick_replies"]] == ["1"]
+
+    seen = len(facebook_messages(messenger_api, psid))
+    post_facebook(base, facebook_event(psid, {"text": "1"}))
+    answer = "\n".join(m.get("text", "") for m in facebook_messages(messenger_api, psid, seen + 1)[seen:])
+    assert "Hessen" in answer and "Quelle:" in answer
+
+
+def test_facebook_hint_follows_the_users_language(base: str, messenger_api: MessengerApi) -> None:
+    psid = str(random.randint(10**15, 10**16))
+    post_facebook(base, facebook_event(psid, {"text": "What can you do? Please show me the topics."}))
+    menu = next(m for m in facebook_messages(messenger_api, psid) if m.get("quick_replies"))
+    assert "Please answer with the number." in menu["text"] and "Naturalisation" in menu["text"]
