@@ -16,14 +16,21 @@ or a test double; by default it is api.telegram.org.
 from __future__ import annotations
 
 import asyncio
-from typing import Any, Dict, List, Optional, Text
+import hmac
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from aiogram import Bot
 from aiogram.bot.api import TELEGRAM_PRODUCTION, TelegramAPIServer
 from aiogram.utils.exceptions import TelegramAPIError
-from rasa.core.channels.channel import InputChannel
+from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from rasa.shared.exceptions import RasaException
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+
+#: Header in which Telegram repeats the webhook's secret token (Bot API 6.0, setWebhook).
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 #: Up to this many buttons stay side by side in one row.
 MAX_IN_ROW = 2
@@ -44,7 +51,15 @@ class TelegramChannelOutput(TelegramOutput):
 
 
 class TelegramChannel(TelegramInput):
-    """Rasa's Telegram input using :class:`TelegramChannelOutput`."""
+    """Rasa's Telegram input using :class:`TelegramChannelOutput`.
+
+    With ``secret_token`` set, the webhook is registered with that token and accepts only
+    updates that carry it, so nobody but Telegram can post messages in a user's name
+    (Rasa's connector accepts any caller that knows the URL).
+    """
+
+    api_url: Optional[Text] = None
+    secret_token: Optional[Text] = None
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
@@ -52,7 +67,21 @@ class TelegramChannel(TelegramInput):
             cls.raise_missing_credentials_exception()
         channel = cls(credentials.get("access_token"), credentials.get("verify"), credentials.get("webhook_url"))
         channel.api_url = credentials.get("api_url") or None
+        channel.secret_token = credentials.get("secret_token") or None
         return channel
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        telegram_webhook = super().blueprint(on_new_message)
+
+        @telegram_webhook.middleware("request")
+        async def only_telegram(request: Request) -> Optional[HTTPResponse]:
+            if not self.secret_token or request.method != "POST" or not request.path.endswith("/webhook"):
+                return None
+            if hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), self.secret_token):
+                return None
+            return response.text("forbidden", status=403)
+
+        return telegram_webhook
 
     def get_output_channel(self) -> TelegramOutput:
         """As Rasa's: the output channel, after registering the webhook with Telegram.
@@ -62,11 +91,14 @@ class TelegramChannel(TelegramInput):
         reuses it in the server's loop, where every message then fails with "Event loop is
         closed".  A closed session is replaced by a new one on the next request.
         """
-        channel = TelegramChannelOutput(self.access_token, getattr(self, "api_url", None))
+        channel = TelegramChannelOutput(self.access_token, self.api_url)
 
         async def register() -> None:
             try:
-                await channel.set_webhook(url=self.webhook_url)
+                if self.secret_token:  # aiogram 2.15 predates the parameter
+                    await channel.request("setWebhook", {"url": self.webhook_url, "secret_token": self.secret_token})
+                else:
+                    await channel.set_webhook(url=self.webhook_url)
             finally:
                 await channel.session.close()
 

@@ -25,7 +25,7 @@ MESSENGERS: Dict[str, Tuple[str, Dict[str, str], Dict[str, str]]] = {
     "telegram": ("channels.telegram.TelegramChannel",
                  {"access_token": "TELEGRAM_TOKEN", "verify": "TELEGRAM_BOT_NAME",
                   "webhook_url": "TELEGRAM_WEBHOOK_URL"},
-                 {"api_url": "TELEGRAM_API_URL"}),
+                 {"api_url": "TELEGRAM_API_URL", "secret_token": "TELEGRAM_SECRET_TOKEN"}),
     "facebook": ("channels.facebook.FacebookChannel",
                  {"verify": "FACEBOOK_VERIFY", "secret": "FACEBOOK_SECRET",
                   "page-access-token": "FACEBOOK_PAGE_ACCESS_TOKEN"},

@@ -51,8 +51,23 @@ def telegram_click(chat_id: int, data: str) -> Dict[str, Any]:
 
 
 def post_telegram(base: str, update: Dict[str, Any]) -> None:
-    response = requests.post(f"{base}/webhooks/telegram/webhook", json=update, timeout=60)
+    headers = {"X-Telegram-Bot-Api-Secret-Token": MESSENGER_ENV["TELEGRAM_SECRET_TOKEN"]}
+    response = requests.post(f"{base}/webhooks/telegram/webhook", json=update, headers=headers, timeout=60)
     assert response.status_code == 200 and response.text == "success"
+
+
+def test_telegram_webhook_registered_with_secret_and_strangers_refused(
+        base: str, messenger_api: MessengerApi) -> None:
+    registered = [c for c in messenger_api.calls if c["path"].endswith("/setWebhook")]
+    assert registered and registered[0]["body"] == {"url": MESSENGER_ENV["TELEGRAM_WEBHOOK_URL"],
+                                                    "secret_token": MESSENGER_ENV["TELEGRAM_SECRET_TOKEN"]}
+    chat = random.randint(10**8, 10**9)
+    for headers in ({}, {"X-Telegram-Bot-Api-Secret-Token": "geraten"}):
+        response = requests.post(f"{base}/webhooks/telegram/webhook", json=telegram_text(chat, "Hallo"),
+                                 headers=headers, timeout=60)
+        assert response.status_code == 403
+    time.sleep(2)
+    assert not [c for c in messenger_api.calls if telegram_sent(chat)(c)]
 
 
 def test_telegram_answers_a_question_in_the_chat(base: str, messenger_api: MessengerApi) -> None:
