@@ -3,7 +3,8 @@
 Rasa's ``telegram`` connector turns buttons into an inline keyboard (Telegram's quick
 replies: a click sends the button's payload back as a callback query), but puts all
 buttons in one row; our topic menu has 10 buttons, which a phone cannot show.  This
-channel puts one button per row when there are more than two, and it repairs the
+channel puts one button per row when there are more than two, confirms button taps
+(answerCallbackQuery), checks the webhook's secret token if one is set, and repairs the
 connector's start-up (see ``TelegramChannel.get_output_channel``).  Everything else is
 Rasa's.
 
@@ -17,6 +18,7 @@ from __future__ import annotations
 
 import asyncio
 import hmac
+import logging
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
 from aiogram import Bot
@@ -28,6 +30,8 @@ from rasa.shared.exceptions import RasaException
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+logger = logging.getLogger(__name__)
 
 #: Header in which Telegram repeats the webhook's secret token (Bot API 6.0, setWebhook).
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
@@ -75,13 +79,28 @@ class TelegramChannel(TelegramInput):
 
         @telegram_webhook.middleware("request")
         async def only_telegram(request: Request) -> Optional[HTTPResponse]:
-            if not self.secret_token or request.method != "POST" or not request.path.endswith("/webhook"):
+            if request.method != "POST" or not request.path.endswith("/webhook"):
                 return None
-            if hmac.compare_digest(request.headers.get(SECRET_HEADER, ""), self.secret_token):
-                return None
-            return response.text("forbidden", status=403)
+            if self.secret_token and not hmac.compare_digest(request.headers.get(SECRET_HEADER, ""),
+                                                             self.secret_token):
+                return response.text("forbidden", status=403)
+            await self._answer_button_click(request)
+            return None
 
         return telegram_webhook
+
+    async def _answer_button_click(self, request: Request) -> None:
+        """Confirm a button tap to Telegram, which otherwise shows a spinner on the button
+        for a while (Rasa's connector does not answer callback queries)."""
+        update = request.json if isinstance(request.json, dict) else {}
+        query_id = (update.get("callback_query") or {}).get("id")
+        if query_id and self._output is not None:
+            try:
+                await self._output.answer_callback_query(str(query_id))
+            except TelegramAPIError:
+                logger.warning("telegram: answerCallbackQuery failed", exc_info=True)
+
+    _output: Optional[TelegramOutput] = None
 
     def get_output_channel(self) -> TelegramOutput:
         """As Rasa's: the output channel, after registering the webhook with Telegram.
@@ -106,4 +125,5 @@ class TelegramChannel(TelegramInput):
             asyncio.run(register())
         except TelegramAPIError as error:
             raise RasaException("Failed to set channel webhook: " + str(error)) from error
+        self._output = channel
         return channel

@@ -91,7 +91,11 @@ def test_telegram_menu_is_an_inline_keyboard_and_a_click_answers(base: str, mess
     assert plan["callback_data"].startswith("/")
 
     before = len(sent)
-    post_telegram(base, telegram_click(chat, plan["callback_data"]))
+    click = telegram_click(chat, plan["callback_data"])
+    post_telegram(base, click)
+    confirmed = messenger_api.calls_for(lambda c: c["path"].endswith("/answerCallbackQuery")
+                                        and c["body"].get("callback_query_id") == click["callback_query"]["id"])
+    assert len(confirmed) == 1
     after = messenger_api.calls_for(telegram_sent(chat), count=before + 1)
     answer = "\n".join(c["body"]["text"] for c in after[before:])
     assert "Integrationsplan" in answer and "Quelle:" in answer
