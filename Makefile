@@ -14,6 +14,8 @@ SPACY_MODEL ?= de_hessen_pipeline
 ACTIONS_PORT ?= 5055
 RASA_PORT ?= 5005
 export TF_CPP_MIN_LOG_LEVEL := 2
+# No usage telemetry to Rasa (README, Datenschutz).
+export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
@@ -25,6 +27,8 @@ help:
 	@echo "make test   - install and run every test"
 	@echo "make shell  - chat in the terminal";  echo "make train  - train a model if data changed"
 	@echo "make validate / make stale / make gazetteer / make evaluate"
+	@echo "make scale  - 2 Rasa servers behind nginx (PostgreSQL, Redis);  make bench - benchmark -> docs/benchmarks.md"
+	@echo "make retention - delete conversations older than 30 days;  make audit - pip-audit of the lock"
 
 # --- installation -----------------------------------------------------------------
 $(VENV)/.installed: requirements.lock scripts/build_spacy_de.py
@@ -39,6 +43,19 @@ widget/node_modules/.package-lock.json: widget/package-lock.json
 	cd widget && npm ci --no-audit --no-fund --loglevel=error
 
 install: $(VENV)/.installed widget/node_modules/.package-lock.json
+
+# Services the tests start themselves: PostgreSQL (Debian package) for the tracker store tests.
+.PHONY: services
+services:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q postgresql; }
+
+# nginx and Redis (Debian packages) for the scale-out setup: `make scale`, tests/scale, `make bench`.
+.PHONY: scale-deps
+scale-deps: services
+	@{ command -v nginx || test -x /usr/sbin/nginx; } >/dev/null && command -v redis-server >/dev/null || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -q && $$SUDO apt-get install -y -q nginx redis-server; }
 
 # Debian's Chromium for the browser test (Playwright cannot download browsers here).
 .PHONY: browser
@@ -85,10 +102,19 @@ run: train
 shell: train
 	@scripts/run_bot.sh shell
 
+# Scale-out locally: PostgreSQL, Redis, action server, 2 Rasa servers, nginx on :8080 (README).
+.PHONY: scale bench
+scale: train scale-deps
+	@$(BIN)/python scripts/scale.py
+
+# Benchmark against a stock `rasa init` bot -> docs/benchmarks.md (~10 min; BENCH_ARGS=--quick for a rough run)
+bench: install scale-deps
+	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+
 # --- tests --------------------------------------------------------------------------
-test: install validate
+test: install services validate
 	$(RASA) data validate --fail-on-warnings
-	$(MAKE) --no-print-directory test-unit train test-nlu test-stories test-conversations
+	$(MAKE) --no-print-directory test-unit train test-nlu test-stories test-conversations test-scale
 
 test-unit: install
 	$(BIN)/python -m pytest -q tests/unit
@@ -101,14 +127,36 @@ test-stories: install
 	$(RASA) test core --stories tests/test_stories.yml --model models/integrationsbot.tar.gz \
 		--out results/core --fail-on-prediction-errors
 
-test-conversations: install browser
+test-conversations: install browser services
 	$(BIN)/python -m pytest -q tests/conversations
+
+# Two Rasa servers behind nginx with PostgreSQL and Redis (README, Scale-out); ~2-5 minutes.
+.PHONY: test-scale
+test-scale: install scale-deps
+	$(BIN)/python -m pytest -q tests/scale
 
 # Evaluation report: held-out set + 5-fold cross-validation -> docs/evaluation.md (takes ~15 min)
 evaluate: train
 	$(RASA) test nlu --nlu tests/nlu_test.yml --model models/integrationsbot.tar.gz --out results/nlu
 	$(RASA) test nlu --nlu data --config config.yml --cross-validation --folds 5 --out results/nlu-cv
 	$(BIN)/python scripts/evaluation_report.py results/nlu results/nlu-cv
+
+# --- operations ---------------------------------------------------------------------
+# Delete conversations older than RETENTION_DAYS (default 30); run daily (README, Datenschutz).
+.PHONY: retention audit
+retention: install
+	$(BIN)/python -m stores.retention $(if $(DAYS),--days $(DAYS))
+
+# Known vulnerabilities of the pinned packages (pip-audit, pinned, in its own venv).
+PIP_AUDIT_VERSION := 2.10.1
+build/audit-venv/.installed:
+	@test -n "$(PYTHON310)" || { echo "Python 3.10 not found (install it, e.g. with pyenv)"; exit 1; }
+	$(PYTHON310) -m venv build/audit-venv
+	build/audit-venv/bin/pip install -q --disable-pip-version-check pip-audit==$(PIP_AUDIT_VERSION)
+	touch $@
+
+audit: build/audit-venv/.installed
+	@scripts/audit.sh
 
 clean:
 	rm -rf models results build .rasa

@@ -215,6 +215,10 @@ class ActionClarify(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
+        too_long = tracker.latest_message.get("message_too_long")
+        if too_long:  # set by components.message_limit; not a misunderstanding
+            dispatcher.utter_message(response="utter_message_too_long", max_chars=too_long.get("max_chars"))
+            return []
         knowledge = STORE.get()
         if not (tracker.latest_message.get("text") or "").strip():
             dispatcher.utter_message(response="utter_invalid_input")

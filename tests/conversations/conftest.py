@@ -9,6 +9,7 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
 import time
 import uuid
 from pathlib import Path
@@ -16,6 +17,7 @@ from typing import Any, Dict, Iterator, List
 
 import pytest
 import requests
+from messenger_api import TELEGRAM_BOT_NAME, MessengerApi
 
 ROOT = Path(__file__).resolve().parents[2]
 RASA = str(ROOT / ".venv" / "bin" / "rasa")
@@ -67,19 +69,68 @@ def knowledge_copy(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def servers(knowledge_copy: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def messenger_api() -> Iterator[MessengerApi]:
+    """Stand-in for the Telegram and Facebook APIs that records what the bot sends."""
+    api = MessengerApi().start()
+    yield api
+    api.stop()
+
+
+#: Messenger secrets for the test run (fake; the connectors talk to ``messenger_api``).
+MESSENGER_ENV = {"TELEGRAM_TOKEN": "123456789:test-token", "TELEGRAM_BOT_NAME": TELEGRAM_BOT_NAME,
+                 "TELEGRAM_WEBHOOK_URL": "https://bot.example.de/webhooks/telegram/webhook",
+                 "TELEGRAM_SECRET_TOKEN": "test-secret_token-4711",
+                 "FACEBOOK_VERIFY": "test-verify", "FACEBOOK_SECRET": "test-app-secret",
+                 "FACEBOOK_PAGE_ACCESS_TOKEN": "test-page-token"}
+
+
+def messenger_credentials(api: MessengerApi, out: Path) -> Dict[str, str]:
+    """Write the credentials file as scripts/credentials.py does; return the environment."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    import credentials  # the same composition as `make run`
+
+    env = dict(MESSENGER_ENV, TELEGRAM_API_URL=api.url, FACEBOOK_GRAPH_URL=api.url)
+    composed, enabled = credentials.compose(env)
+    assert enabled == ["telegram", "facebook"]
+    credentials.write(composed, str(out))
+    return env
+
+
+@pytest.fixture(scope="session")
+def bot_env(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, str]:
+    """Storage and security settings of the test bot (as scripts/run_bot.sh sets them):
+    SQLite tracker store in a temp folder, HTTP API only with a token, CORS for one origin,
+    action server on loopback, JSON logs (Rasa server). LOG_DIR holds rasa.log and actions.log."""
+    return {"DB_DIALECT": "sqlite", "DB_NAME": str(tmp_path_factory.mktemp("store") / "conversations.db"),
+            "RASA_TOKEN": uuid.uuid4().hex, "CORS_ORIGINS": "http://localhost:5005", "SANIC_HOST": "127.0.0.1",
+            "LOG_FORMAT": "json", "FORCE_JSON_LOGGING": "1", "PYTHONPATH": str(ROOT), "LOG_LEVEL": "INFO",
+            "RASA_TELEMETRY_ENABLED": "false", "LOG_DIR": str(tmp_path_factory.mktemp("logs"))}
+
+
+def security_args(env: Dict[str, str]) -> List[str]:
+    """`rasa run` options for the HTTP API (token, else off), CORS and JSON logs, as in scripts/run_bot.sh."""
+    api = ["--enable-api", "--auth-token", env["RASA_TOKEN"]] if env.get("RASA_TOKEN") else []
+    logs = ["--logging-config-file", "ops/logging-json.yml"] if env.get("LOG_FORMAT") == "json" else []
+    return api + ["--cors", *env["CORS_ORIGINS"].split()] + logs
+
+
+@pytest.fixture(scope="session")
+def servers(knowledge_copy: Path, tmp_path_factory: pytest.TempPathFactory,
+            messenger_api: MessengerApi, bot_env: Dict[str, str]) -> Iterator[str]:
     if not MODEL.exists():
         pytest.fail(f"{MODEL} missing: run `make train` first")
-    logs = tmp_path_factory.mktemp("logs")
+    logs = Path(bot_env["LOG_DIR"])
+    credentials_file = logs / "credentials.yml"
+    messenger_env = messenger_credentials(messenger_api, credentials_file)
     actions_port, rasa_port = free_port(), free_port()
     env = dict(os.environ, KNOWLEDGE_DIR=str(knowledge_copy), TF_CPP_MIN_LOG_LEVEL="2",
                ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook",
-               SQLALCHEMY_SILENCE_UBER_WARNING="1")
+               SQLALCHEMY_SILENCE_UBER_WARNING="1", **messenger_env, **bot_env)
     procs = [
         subprocess.Popen([RASA, "run", "actions", "--port", str(actions_port), "--actions", "actions"],
                          cwd=ROOT, env=env, stdout=open(logs / "actions.log", "w"), stderr=subprocess.STDOUT),
         subprocess.Popen([RASA, "run", "--model", str(MODEL), "--port", str(rasa_port), "--endpoints",
-                          "endpoints.yml", "--credentials", "credentials.yml"],
+                          "endpoints.yml", "--credentials", str(credentials_file), *security_args(bot_env)],
                          cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "w"), stderr=subprocess.STDOUT),
     ]
     try:

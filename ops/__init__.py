@@ -1,0 +1,1 @@
+"""Operations helpers: JSON log output (``ops/logging-json.yml``)."""

@@ -1,0 +1,1 @@
+"""Conversation storage: the privacy-preserving SQL tracker store and the retention command."""

@@ -1,0 +1,58 @@
+"""Masks personal data in what users type, before it is stored.
+
+Patterns, in the order they are applied (an e-mail address must be masked before its
+digits could be mistaken for a phone number):
+
+* e-mail addresses                     -> ``[E-MAIL]``
+* IBANs (DE and other countries)       -> ``[IBAN]``
+* full dates such as a date of birth   -> ``[DATUM]``
+* phone numbers (6 or more digits)     -> ``[TELEFON]``
+* street and house number              -> ``[ADRESSE]``
+
+Postal codes (5 digits), years and short numbers such as 112 stay, so that the stored
+conversation still shows what was asked. Names cannot be found reliably without a
+named-entity model and are not masked (see README, Datenschutz).
+"""
+from __future__ import annotations
+
+import re
+from typing import List, Pattern, Tuple
+
+EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
+IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b", re.IGNORECASE)
+DATE = re.compile(r"\b\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?(?:19|20)\d{2}\b")
+# A run of digits, spaces and phone punctuation, optionally starting with + or (;
+# counted as a phone number only if it holds at least 6 digits (see _phone).
+PHONE = re.compile(r"(?<![\w+])(?:\+|\(\+?)?\d[\d\s/().-]*\d(?!\w)")
+# "Hauptstraße 5", "Frankfurter Str. 12a", "Goetheplatz 3"; a bare "Platz 2" or "weg 5" is no address.
+STREET = re.compile(
+    r"\b(?:[A-ZÄÖÜ][\wäöüß-]*[ -])?"
+    r"(?:[\wäöüß-]*(?:stra(?:ß|ss)e|str\.)|[\wäöüß-]+(?:weg|gasse|allee|platz|chaussee))"
+    r"\s*\d{1,4}(?:\s?[a-zA-Z]\b)?",
+    re.IGNORECASE,
+)
+MIN_PHONE_DIGITS = 6
+
+SIMPLE: List[Tuple[Pattern[str], str]] = [(EMAIL, "[E-MAIL]"), (IBAN, "[IBAN]"), (DATE, "[DATUM]")]
+
+
+def _phone(match: "re.Match[str]") -> str:
+    digits = sum(ch.isdigit() for ch in match.group(0))
+    return "[TELEFON]" if digits >= MIN_PHONE_DIGITS else match.group(0)
+
+
+def mask(text: str) -> str:
+    """``text`` with e-mail addresses, IBANs, dates, phone numbers and street addresses masked."""
+    if not text:
+        return text
+    for pattern, placeholder in SIMPLE:
+        text = pattern.sub(placeholder, text)
+    text = PHONE.sub(_phone, text)
+    return STREET.sub("[ADRESSE]", text)
+
+
+def cap(text: str, max_chars: int) -> str:
+    """``text`` cut to ``max_chars`` characters (marked with "…"), so a huge paste is not stored."""
+    if max_chars > 0 and text and len(text) > max_chars:
+        return text[:max_chars] + "…"
+    return text

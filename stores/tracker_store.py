@@ -1,0 +1,101 @@
+"""Rasa's SQL tracker store with personal data masked before it is written.
+
+Use in ``endpoints.yml``::
+
+    tracker_store:
+      type: stores.tracker_store.PrivacyTrackerStore
+
+Everything (tables, queries, sessions, PostgreSQL and SQLite) is Rasa's own
+``SQLTrackerStore``. This subclass only changes *what* is written, because Rasa Open
+Source has no hook for that (the anonymisation pipeline is a Rasa Pro feature):
+
+* user text, ``parse_data.text`` and entity values: e-mail addresses, phone numbers,
+  IBANs, dates and street addresses masked (``stores.masking``), cut to
+  ``MAX_MESSAGE_CHARS``;
+* metadata the channel sent with a user message (and the ``session_started_metadata``
+  slot) is dropped, so that nothing but the channel's sender id identifies a user.
+
+The bot's own messages are stored unchanged: they quote offerings' public phone numbers.
+The NLU and the actions still see the unmasked text while the message is handled; once
+the conversation is read back from the store (next message), it is masked too.
+Connection settings come from ``endpoints.yml`` or environment variables (``stores.settings``).
+"""
+from __future__ import annotations
+
+import logging
+from typing import Any, Dict, Iterator, Optional, Text
+
+from rasa.core.brokers.broker import EventBroker
+from rasa.core.tracker_store import SQLTrackerStore
+from rasa.shared.constants import ASSISTANT_ID_KEY
+from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import Event, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from stores import masking, settings
+
+logger = logging.getLogger(__name__)
+
+#: Event metadata that Rasa itself adds and that says nothing about the user.
+KEPT_METADATA = ("model_id", ASSISTANT_ID_KEY)
+
+
+def _clean_metadata(metadata: Optional[Dict[str, Any]]) -> Dict[str, Any]:
+    return {key: value for key, value in (metadata or {}).items() if key in KEPT_METADATA}
+
+
+def private_user_event(event: UserUttered, max_chars: int) -> UserUttered:
+    """A copy of ``event`` with personal data masked, long text cut and channel metadata dropped."""
+    data = event.as_dict()
+    if data.get("text"):
+        data["text"] = masking.cap(masking.mask(data["text"]), max_chars)
+    parse_data = dict(data.get("parse_data") or {})
+    if parse_data.get("text"):
+        parse_data["text"] = masking.cap(masking.mask(parse_data["text"]), max_chars)
+    parse_data["entities"] = [
+        {**entity, "value": masking.mask(entity["value"])} if isinstance(entity.get("value"), str) else entity
+        for entity in parse_data.get("entities") or []
+    ]
+    if "metadata" in parse_data:
+        parse_data["metadata"] = _clean_metadata(parse_data["metadata"])
+    data["parse_data"] = parse_data
+    data["metadata"] = _clean_metadata(data.get("metadata"))
+    return Event.from_parameters(data)  # type: ignore[return-value]
+
+
+def private_event(event: Event, max_chars: int) -> Event:
+    """``event`` as it may be stored: user messages masked, session metadata dropped."""
+    if isinstance(event, UserUttered):
+        return private_user_event(event, max_chars)
+    if isinstance(event, SlotSet) and event.key == SESSION_START_METADATA_SLOT and event.value:
+        return SlotSet(SESSION_START_METADATA_SLOT, None, timestamp=event.timestamp,
+                       metadata=_clean_metadata(event.metadata))
+    return event
+
+
+class PrivacyTrackerStore(SQLTrackerStore):
+    """``SQLTrackerStore`` that masks personal data in user messages before storing them."""
+
+    def __init__(self, domain: Optional[Domain] = None, event_broker: Optional[EventBroker] = None,
+                 **kwargs: Any) -> None:
+        known = {key: kwargs.pop(key, None) for key in settings.ENV_VARS}
+        db = settings.db_settings(known)
+        self.max_chars = settings.max_message_chars()
+        super().__init__(domain=domain, event_broker=event_broker, **db, **kwargs)
+        logger.info("tracker store: %s, personal data masked", self.engine.dialect.name)
+
+    def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
+        """The events Rasa's ``save`` writes, each replaced by its private copy."""
+        for event in super()._additional_events(session, tracker):
+            yield private_event(event, self.max_chars)
+
+    def ping(self) -> None:
+        """Raises if the database cannot be reached (used by the health check)."""
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+
+    @property
+    def dialect(self) -> Text:
+        """``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name

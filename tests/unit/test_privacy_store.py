@@ -1,0 +1,157 @@
+"""The privacy tracker store (SQLite): what is stored, what is masked, what retention deletes."""
+from __future__ import annotations
+
+import asyncio
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import List
+
+import pytest
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
+
+from stores import masking, retention, settings
+from stores.tracker_store import PrivacyTrackerStore
+
+ROOT = Path(__file__).resolve().parents[2]
+DAY = 24 * 3600
+USER_TEXT = "Ich bin unter 0171 2345678 oder max.mustermann@example.org erreichbar. Deutschkurs in Kassel?"
+
+
+@pytest.fixture
+def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "sub" / "conversations.db"
+    for var in settings.ENV_VARS.values():
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("DB_NAME", str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def domain() -> Domain:
+    return Domain.load(str(ROOT / "domain.yml"))
+
+
+def user(text: str, timestamp: float = None, **metadata: str) -> UserUttered:
+    parse_data = {"text": text, "intent": {"name": "ask_deutschkurs", "confidence": 0.9},
+                  "entities": [{"entity": "place", "value": "Kassel", "start": 0, "end": 6}], "metadata": metadata}
+    return UserUttered(text, parse_data["intent"], parse_data["entities"], parse_data, timestamp=timestamp,
+                       input_channel="rest", metadata=dict(metadata, model_id="m1"))
+
+
+def conversation(sender: str, domain: Domain, events: List[Event]) -> DialogueStateTracker:
+    begin = time.time() - 60  # before the events passed in, which are already created
+    start = [ActionExecuted("action_session_start", timestamp=begin), SessionStarted(timestamp=begin),
+             ActionExecuted("action_listen", timestamp=begin)]
+    return DialogueStateTracker.from_events(sender, start + events, domain.slots)
+
+
+def rows(db: Path, sender: str = None) -> List[dict]:
+    query = "SELECT sender_id, type_name, timestamp, data FROM events"
+    with sqlite3.connect(db) as connection:
+        result = connection.execute(query + (" WHERE sender_id = ?" if sender else ""), (sender,) if sender else ())
+        return [{"sender": s, "type": t, "timestamp": ts, "data": json.loads(d)} for s, t, ts, d in result]
+
+
+def test_masks_phone_numbers_emails_and_more() -> None:
+    masked = masking.mask("Tel. +49 (0)69 1234-5678, 0561/12 34 56, a.b-c@web.de, IBAN DE89 3704 0044 0532 0130 00, "
+                          "geboren am 12.03.1985, wohnhaft Frankfurter Straße 12a, 35390 Gießen")
+    for secret in ("1234-5678", "12 34 56", "a.b-c@web.de", "DE89", "1985", "Frankfurter Straße 12a"):
+        assert secret not in masked
+    for placeholder in ("[TELEFON]", "[E-MAIL]", "[IBAN]", "[DATUM]", "[ADRESSE]"):
+        assert placeholder in masked
+    assert "35390 Gießen" in masked  # a postal code alone identifies nobody and stays
+
+
+def test_leaves_ordinary_questions_alone() -> None:
+    for text in ("Deutschkurs in Kassel", "Notruf 112", "Ich habe 3 Kinder und bin 34 Jahre alt",
+                 "Einbürgerungstest 2025", "Platz 2 im Kurs", "Öffnungszeiten 9-12 Uhr"):
+        assert masking.mask(text) == text
+
+
+def test_stored_user_text_is_masked_but_bot_replies_and_the_conversation_stay(db: Path, domain: Domain) -> None:
+    store = PrivacyTrackerStore(domain=domain)
+    tracker = conversation("u1", domain, [user(USER_TEXT, user_ip="10.1.2.3"),
+                                          BotUttered("Sprachtreff Kassel, Telefon: 0561 7654321")])
+    asyncio.run(store.save(tracker))
+    stored = rows(db, "u1")
+    raw = json.dumps([r["data"] for r in stored])
+    assert "2345678" not in raw and "mustermann" not in raw and "10.1.2.3" not in raw
+    message = next(r["data"] for r in stored if r["type"] == "user")
+    assert message["text"] == message["parse_data"]["text"] == (
+        "Ich bin unter [TELEFON] oder [E-MAIL] erreichbar. Deutschkurs in Kassel?")
+    assert message["metadata"] == {"model_id": "m1"} and message["parse_data"]["intent"]["name"] == "ask_deutschkurs"
+    assert any(r["data"].get("text") == "Sprachtreff Kassel, Telefon: 0561 7654321" for r in stored)
+    restored = asyncio.run(store.retrieve("u1"))
+    assert [e.text for e in restored.events if isinstance(e, UserUttered)] == [message["text"]]
+
+
+def test_only_new_events_are_added_on_the_next_save(db: Path, domain: Domain) -> None:
+    store = PrivacyTrackerStore(domain=domain)
+    asyncio.run(store.save(conversation("u2", domain, [user("Hallo 0171 2345678")])))
+    tracker = asyncio.run(store.retrieve("u2"))
+    tracker.update(user("Und in Marburg?"))
+    asyncio.run(store.save(tracker))
+    texts = [r["data"]["text"] for r in rows(db, "u2") if r["type"] == "user"]
+    assert texts == ["Hallo [TELEFON]", "Und in Marburg?"]
+
+
+def test_long_text_is_cut_and_session_metadata_dropped(db: Path, domain: Domain, monkeypatch) -> None:
+    monkeypatch.setenv("MAX_MESSAGE_CHARS", "50")
+    store = PrivacyTrackerStore(domain=domain)
+    tracker = conversation("u3", domain, [SlotSet("session_started_metadata", {"phone": "0171 2345678"}),
+                                          user("x" * 10_000)])
+    asyncio.run(store.save(tracker))
+    stored = rows(db, "u3")
+    assert "0171" not in json.dumps([r["data"] for r in stored])
+    assert next(r["data"]["text"] for r in stored if r["type"] == "user") == "x" * 50 + "…"
+
+
+def test_sqlite_is_the_default_and_postgres_comes_from_the_environment(tmp_path: Path) -> None:
+    assert settings.db_settings({}, {"DB_NAME": str(tmp_path / "a.db")}) == {"dialect": "sqlite",
+                                                                             "db": str(tmp_path / "a.db")}
+    env = {"DB_DIALECT": "postgresql", "DB_HOST": "db", "DB_USER": "rasa", "DB_PASSWORD": "pw"}
+    pg = settings.db_settings({"port": ""}, env)
+    assert pg["dialect"] == "postgresql" and pg["host"] == "db" and pg["port"] == 5432 and pg["db"] == "rasa"
+    assert settings.db_settings({"host": "other"}, env)["host"] == "other"  # endpoints.yml wins
+    assert settings.retention_days({}) == 30 and settings.retention_days({"RETENTION_DAYS": "7"}) == 7
+
+
+def test_retention_deletes_old_conversations_and_keeps_recent_ones(db: Path, domain: Domain) -> None:
+    store = PrivacyTrackerStore(domain=domain)
+    now = time.time()
+    old, recent = now - 40 * DAY, now - 2 * DAY
+    asyncio.run(store.save(DialogueStateTracker.from_events(
+        "old", [SessionStarted(timestamp=old), user("Deutschkurs?", timestamp=old)], domain.slots)))
+    asyncio.run(store.save(DialogueStateTracker.from_events(
+        "recent", [SessionStarted(timestamp=recent), user("Einbürgerung?", timestamp=recent)], domain.slots)))
+    asyncio.run(store.save(DialogueStateTracker.from_events(
+        "both", [user("alt", timestamp=old), user("neu", timestamp=recent)], domain.slots)))
+    assert retention.purge(store, 30, now=now, dry_run=True) == (3, 1)
+    assert len(rows(db)) == 6
+    assert retention.purge(store, 30, now=now) == (3, 1)
+    assert {r["sender"] for r in rows(db)} == {"recent", "both"}
+    assert [r["data"]["text"] for r in rows(db, "both")] == ["neu"]
+    assert retention.purge(store, 30, now=now) == (0, 0)
+    with pytest.raises(ValueError):
+        retention.purge(store, 0)
+
+
+def test_retention_command_uses_the_bots_database(db: Path, domain: Domain, tmp_path: Path) -> None:
+    store = PrivacyTrackerStore(domain=domain)
+    old = time.time() - 10 * DAY
+    asyncio.run(store.save(DialogueStateTracker.from_events("u", [user("alt", timestamp=old)], domain.slots)))
+    endpoints = tmp_path / "endpoints.yml"
+    endpoints.write_text("action_endpoint:\n  url: ${UNSET_VARIABLE}\ntracker_store:\n"
+                         "  type: stores.tracker_store.PrivacyTrackerStore\n  db: ${TEST_DB}\n")
+    env = {"TEST_DB": str(db), "PATH": "/usr/bin:/bin", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
+    run = [sys.executable, "-m", "stores.retention", "--endpoints", str(endpoints)]
+    kept = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert "deleted 0 events older than 30 days" in kept.stdout and len(rows(db)) == 1
+    gone = subprocess.run(run + ["--days", "7"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert "deleted 1 events older than 7 days" in gone.stdout and rows(db) == []
