@@ -1,0 +1,280 @@
+"""Scale-out on one machine: PostgreSQL, Redis, an action server, several Rasa servers, nginx.
+
+    python scripts/scale.py [--servers 2] [--port 8080]   # `make scale`; Ctrl+C stops all
+
+Each Rasa server is a plain ``rasa run`` on its own port with the same model and
+``deploy/endpoints.yml``: conversations in PostgreSQL (SQL tracker store), conversation
+locks in Redis (lock store), custom actions on one action server. nginx
+(``deploy/nginx.conf.template``) spreads the requests round-robin over the servers.
+All services are Debian packages (``make scale-deps``), listen on 127.0.0.1 only and keep
+their data in one temporary folder that is deleted on exit.
+
+The tests (tests/scale) and the benchmark (scripts/bench.py) use :func:`running`.
+"""
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import secrets
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, Iterator, List, Optional
+
+import requests
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+import pg_server  # noqa: E402  (scripts/pg_server.py: throw-away PostgreSQL on loopback)
+
+RASA = str(ROOT / ".venv" / "bin" / "rasa")
+DEFAULT_MODEL = ROOT / "models" / "integrationsbot.tar.gz"
+ENDPOINTS = ROOT / "deploy" / "endpoints.yml"
+NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that is free right now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def require(binary: str) -> str:
+    """Full path of ``binary`` (also looked up in sbin), or a hint to install it."""
+    found = shutil.which(binary) or shutil.which(binary, path="/usr/sbin:/sbin")
+    if not found:
+        raise RuntimeError(f"{binary} not found: run `make scale-deps` (Debian packages nginx, redis-server)")
+    return found
+
+
+def wait_until(check, what: str, timeout: float, proc: Optional[subprocess.Popen] = None) -> None:
+    """Poll ``check()`` once a second until it is true; fail early if ``proc`` died."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"{what} exited with code {proc.returncode}")
+        try:
+            if check():
+                return
+        except Exception:  # noqa: BLE001 - not up yet
+            pass
+        time.sleep(0.5)
+    raise RuntimeError(f"{what} did not come up within {timeout:.0f}s")
+
+
+def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 30) -> None:
+    """Stop one process we started: ``sig``, then SIGKILL after ``timeout`` seconds."""
+    if proc.poll() is None:
+        proc.send_signal(sig)
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@dataclass
+class Stack:
+    """What a running scale-out setup offers to its callers."""
+
+    url: str                    #: nginx, e.g. http://127.0.0.1:8080
+    rasa_urls: List[str]        #: each Rasa server directly
+    action_url: str             #: the action server
+    token: str                  #: RASA_TOKEN of the HTTP API
+    env: Dict[str, str]         #: environment of the Rasa servers (DB_*, REDIS_*, ...)
+    folder: Path                #: temporary folder with data and logs
+    pids: Dict[str, int] = field(default_factory=dict)  #: name -> process id
+
+    @property
+    def webhook(self) -> str:
+        return f"{self.url}/webhooks/rest/webhook"
+
+    @property
+    def access_log(self) -> Path:
+        return self.folder / "nginx" / "access.log"
+
+
+@contextlib.contextmanager
+def redis_server(folder: Path) -> Iterator[Dict[str, str]]:
+    """A Redis server on loopback with a password and no persistence; yields REDIS_* variables."""
+    folder.mkdir(parents=True, exist_ok=True)
+    port, password = free_port(), secrets.token_urlsafe(16)
+    conf = folder / "redis.conf"  # password in a file, not on the command line
+    conf.write_text(f"bind 127.0.0.1\nport {port}\nrequirepass {password}\nsave \"\"\nappendonly no\n"
+                    f"dir {folder}\nlogfile {folder / 'redis.log'}\n")
+    conf.chmod(0o600)
+    proc = subprocess.Popen([require("redis-server"), str(conf)], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.STDOUT, start_new_session=True)
+    try:
+        import redis
+
+        client = redis.Redis(host="127.0.0.1", port=port, password=password, socket_timeout=2)
+        wait_until(client.ping, "redis-server", 30, proc)
+        yield {"REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(port), "REDIS_PASSWORD": password}
+    finally:
+        stop(proc)
+
+
+@contextlib.contextmanager
+def nginx(folder: Path, upstreams: List[int], port: int) -> Iterator[subprocess.Popen]:
+    """nginx with deploy/nginx.conf.template, round-robin over ``upstreams`` (ports on 127.0.0.1)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    folder.chmod(0o755)  # nginx workers run as nobody when the master runs as root
+    values = {"NGINX_LISTEN": f"127.0.0.1:{port}", "NGINX_RUN_DIR": str(folder),
+              "RASA_SERVERS": " ".join(f"server 127.0.0.1:{p};" for p in upstreams)}
+    conf = NGINX_TEMPLATE.read_text(encoding="utf-8")
+    for key, value in values.items():
+        conf = conf.replace("${" + key + "}", value)
+    (folder / "nginx.conf").write_text(conf, encoding="utf-8")
+    cmd = [require("nginx"), "-p", str(folder), "-c", str(folder / "nginx.conf"), "-e", str(folder / "error.log"),
+           "-g", "daemon off;"]
+    subprocess.run(cmd + ["-t", "-q"], check=True, stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=open(folder / "stderr.log", "w"),
+                            start_new_session=True)
+    try:
+        wait_until(lambda: socket.create_connection(("127.0.0.1", port), timeout=1).close() or True,
+                   "nginx", 30, proc)
+        yield proc
+    finally:
+        stop(proc, signal.SIGQUIT)  # graceful: finish open requests
+
+
+def rasa_env(extra: Dict[str, str]) -> Dict[str, str]:
+    """Environment for action server and Rasa servers, with the settings of scripts/run_bot.sh."""
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1", SANIC_HOST="127.0.0.1",
+               PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false", SANIC_REQUEST_MAX_SIZE="1048576")
+    env.setdefault("LOG_LEVEL", "INFO")
+    env.update(extra)
+    return env
+
+
+def start_rasa(model: Path, port: int, env: Dict[str, str], log: Path, credentials: Path,
+               endpoints: Path = ENDPOINTS) -> subprocess.Popen:
+    """One ``rasa run`` on 127.0.0.1:``port``; HTTP API only with the token, if RASA_TOKEN is set."""
+    api = ["--enable-api", "--auth-token", env["RASA_TOKEN"]] if env.get("RASA_TOKEN") else []
+    cors = ["--cors", *env["CORS_ORIGINS"].split()] if env.get("CORS_ORIGINS") else []
+    return subprocess.Popen([RASA, "run", "--model", str(model), "--endpoints", str(endpoints),
+                             "--credentials", str(credentials), "--interface", "127.0.0.1", "--port", str(port),
+                             *api, *cors],
+                            cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def start_actions(port: int, env: Dict[str, str], log: Path) -> subprocess.Popen:
+    """The action server on 127.0.0.1:``port`` (SANIC_HOST)."""
+    return subprocess.Popen([RASA, "run", "actions", "--port", str(port), "--actions", "actions"],
+                            cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def rasa_ready(url: str, token: str = "") -> bool:
+    """True once the Rasa server at ``url`` has loaded its model (``/status`` needs the API)."""
+    if token:
+        return requests.get(f"{url}/status", params={"token": token}, timeout=5).status_code == 200
+    return requests.get(f"{url}/", timeout=5).status_code == 200
+
+
+@contextlib.contextmanager
+def running(model: Path = DEFAULT_MODEL, servers: int = 2, port: Optional[int] = None,
+            extra_env: Optional[Dict[str, str]] = None, start_timeout: float = 600) -> Iterator[Stack]:
+    """Start PostgreSQL, Redis, the action server, ``servers`` Rasa servers and nginx; stop all on exit.
+
+    ``extra_env`` is added to the environment of the action server and the Rasa servers
+    (e.g. ``SANIC_WORKERS``, ``KNOWLEDGE_DIR``).
+    """
+    if not Path(model).exists():
+        raise RuntimeError(f"{model} missing: run `make train` first")
+    require("nginx"), require("redis-server")
+    folder = Path(tempfile.mkdtemp(prefix="rasa-scale-"))
+    folder.chmod(0o755)
+    logs = folder / "logs"
+    logs.mkdir()
+    procs: List[subprocess.Popen] = []
+    try:
+        with contextlib.ExitStack() as stack:
+            db_env = stack.enter_context(pg_server.running())
+            redis_env = stack.enter_context(redis_server(folder / "redis"))
+            actions_port = free_port()
+            env = rasa_env({**db_env, **redis_env, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
+                            "RASA_TOKEN": secrets.token_urlsafe(24), **(extra_env or {})})
+            credentials = folder / "credentials.yml"
+            subprocess.run([sys.executable, str(ROOT / "scripts" / "credentials.py"), str(credentials)],
+                           cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
+            actions = start_actions(actions_port, env, logs / "actions.log")
+            procs.append(actions)
+            rasa_ports = [free_port() for _ in range(servers)]
+            rasa_procs = [start_rasa(Path(model), p, env, logs / f"rasa-{i + 1}.log", credentials)
+                          for i, p in enumerate(rasa_ports)]
+            procs.extend(rasa_procs)
+            action_url = f"http://127.0.0.1:{actions_port}"
+            wait_until(lambda: requests.get(f"{action_url}/health", timeout=5).ok, "action server", 120, actions)
+            rasa_urls = [f"http://127.0.0.1:{p}" for p in rasa_ports]
+            for url, proc in zip(rasa_urls, rasa_procs):
+                wait_until(lambda: rasa_ready(url, env["RASA_TOKEN"]), f"Rasa server {url} (log in {logs})", start_timeout, proc)
+            nginx_port = port or free_port()
+            nginx_proc = stack.enter_context(nginx(folder / "nginx", rasa_ports, nginx_port))
+            pids = {"actions": actions.pid, "nginx": nginx_proc.pid,
+                    **{f"rasa-{i + 1}": p.pid for i, p in enumerate(rasa_procs)}}
+            try:
+                yield Stack(f"http://127.0.0.1:{nginx_port}", rasa_urls, action_url, env["RASA_TOKEN"], env,
+                            folder, pids)
+            finally:
+                for proc in reversed(procs):  # Rasa servers first, then the action server
+                    stop(proc)
+    except Exception:
+        keep = ROOT / "results" / "scale-logs"  # for the post-mortem; results/ is not committed
+        shutil.rmtree(keep, ignore_errors=True)
+        shutil.copytree(logs, keep, dirs_exist_ok=True)
+        for name in ("access.log", "error.log"):
+            if (folder / "nginx" / name).exists():
+                shutil.copy(folder / "nginx" / name, keep / f"nginx-{name}")
+        print(f"scale: logs kept in {keep}", file=sys.stderr)
+        raise
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--servers", type=int, default=int(os.environ.get("RASA_SERVERS", 2)))
+    parser.add_argument("--port", type=int, default=int(os.environ.get("NGINX_PORT", 8080)))
+    parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
+    args = parser.parse_args()
+    def interrupt(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    # Ctrl+C and kill both shut everything down in order (also when started in the background).
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
+    print(f"Starting PostgreSQL, Redis, action server, {args.servers} Rasa servers and nginx ...", flush=True)
+    try:
+        serve(args)
+    except KeyboardInterrupt:
+        pass
+    print("Stopped.")
+
+
+def serve(args: argparse.Namespace) -> None:
+    """Start everything, print how to reach it, wait for Ctrl+C."""
+    with running(args.model, args.servers, args.port) as stack:
+        print(f"""
+Ready. Load balancer: {stack.url}
+  curl -s {stack.webhook} -d '{{"sender":"a","message":"Hallo"}}'
+  Rasa servers: {' '.join(stack.rasa_urls)}   action server: {stack.action_url}
+  HTTP API token (RASA_TOKEN): {stack.token}
+  Data and logs (deleted on exit): {stack.folder}
+Stop with Ctrl+C.""", flush=True)
+        while True:
+            time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()
