@@ -13,6 +13,9 @@ import sys
 from pathlib import Path
 from typing import Dict, List
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from check_nlu import MIN_INTENT_ACCURACY, MIN_INTENT_F1, MIN_PLACE_F1  # noqa: E402  (one place for the gates)
+
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
 AVERAGES = ("macro avg", "weighted avg", "micro avg", "accuracy")
@@ -81,11 +84,15 @@ def main(heldout: str, cv: str) -> None:
         "",
         "### Thresholds in `make test` (`scripts/check_nlu.py`)",
         "",
-        "Intent accuracy >= 0.88, intent macro F1 >= 0.88, place F1 >= 0.95. The test set is deliberately hard",
+        f"Intent accuracy >= {MIN_INTENT_ACCURACY:.2f}, intent macro F1 >= {MIN_INTENT_F1:.2f}, place F1 >= "
+        f"{MIN_PLACE_F1:.2f}. The test set is deliberately hard",
         "(learner German, typos, no umlauts, long stories, English), and the bot never acts on a weak guess: below",
-        "0.55 confidence it asks back. The thresholds sit about two points under the measured figures, so numeric",
-        "differences between machines do not fail CI, while a real regression (a lost intent, broken place",
-        "lookup) does. The issue's target for later work is 0.93 intent accuracy.",
+        "0.55 confidence it asks back. The issue's target of 0.93 intent accuracy is **not reached reliably**: with",
+        "this pipeline (one small transformer layer, 60 epochs) held-out accuracy moved between 0.921 and 0.936",
+        "when only a handful of training sentences were added or reworded (100 epochs: 0.914), so a 0.93 gate would",
+        "fail at random. The thresholds sit about one point under the measured figures, so small numeric",
+        "differences between runs and machines do not fail CI, while a real regression (a lost intent, broken place",
+        "lookup) does.",
         "",
         "### Per intent",
         "",

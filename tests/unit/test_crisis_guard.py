@@ -19,7 +19,7 @@ def classify(text: str, intent: str = "out_of_scope") -> str:
     return message.get("intent")["name"]
 
 
-@pytest.mark.parametrize("text", ["Mein Opa ist ohnmächtig", "ich will nicht mehr leben", "Er schlägt mich jeden Tag",
+@pytest.mark.parametrize("text", ["Mein Opa ist ohnmächtig", "Meine Tochter ist vom Balkon gestuerzt", "ich will nicht mehr leben", "Er schlägt mich jeden Tag",
                                   "UEBERDOSIS", "mein Kind blutet am Kopf", "er hat eine Waffe",
                                   "please help, my friend took too many pills", "I want to kill myself"])
 def test_crisis_words_always_give_crisis(text: str) -> None:
