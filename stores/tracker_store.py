@@ -90,11 +90,6 @@ class PrivacyTrackerStore(SQLTrackerStore):
         for event in super()._additional_events(session, tracker):
             yield private_event(event, self.max_chars)
 
-    def ping(self) -> None:
-        """Raises if the database cannot be reached (used by the health check)."""
-        with self.engine.connect() as connection:
-            connection.exec_driver_sql("SELECT 1")
-
     @property
     def dialect(self) -> Text:
         """``sqlite`` or ``postgresql``."""
