@@ -64,6 +64,7 @@ class TelegramChannel(TelegramInput):
 
     api_url: Optional[Text] = None
     secret_token: Optional[Text] = None
+    _output: Optional[TelegramOutput] = None  # set by get_output_channel, used to confirm taps
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
@@ -99,8 +100,6 @@ class TelegramChannel(TelegramInput):
                 await self._output.answer_callback_query(str(query_id))
             except TelegramAPIError:
                 logger.warning("telegram: answerCallbackQuery failed", exc_info=True)
-
-    _output: Optional[TelegramOutput] = None
 
     def get_output_channel(self) -> TelegramOutput:
         """As Rasa's: the output channel, after registering the webhook with Telegram.

@@ -5,6 +5,7 @@ so tests can edit knowledge files while the bot runs.
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -114,30 +115,29 @@ def security_args(env: Dict[str, str]) -> List[str]:
     return api + ["--cors", *env["CORS_ORIGINS"].split()] + logs
 
 
-@pytest.fixture(scope="session")
-def servers(knowledge_copy: Path, tmp_path_factory: pytest.TempPathFactory,
-            messenger_api: MessengerApi, bot_env: Dict[str, str]) -> Iterator[str]:
+@contextlib.contextmanager
+def running_bot(env: Dict[str, str], logs: Path, credentials: str) -> Iterator[Dict[str, Any]]:
+    """Action server + Rasa server started with ``env``, stopped afterwards.
+
+    Yields ``rest`` (REST webhook URL), ``base`` (server URL), ``env`` (with the action
+    endpoint) and ``procs`` ([action server, Rasa server])."""
     if not MODEL.exists():
         pytest.fail(f"{MODEL} missing: run `make train` first")
-    logs = Path(bot_env["LOG_DIR"])
-    credentials_file = logs / "credentials.yml"
-    messenger_env = messenger_credentials(messenger_api, credentials_file)
     actions_port, rasa_port = free_port(), free_port()
-    env = dict(os.environ, KNOWLEDGE_DIR=str(knowledge_copy), TF_CPP_MIN_LOG_LEVEL="2",
-               ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook",
-               SQLALCHEMY_SILENCE_UBER_WARNING="1", **messenger_env, **bot_env)
+    env = dict(env, ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook")
     procs = [
         subprocess.Popen([RASA, "run", "actions", "--port", str(actions_port), "--actions", "actions"],
                          cwd=ROOT, env=env, stdout=open(logs / "actions.log", "w"), stderr=subprocess.STDOUT),
         subprocess.Popen([RASA, "run", "--model", str(MODEL), "--port", str(rasa_port), "--endpoints",
-                          "endpoints.yml", "--credentials", str(credentials_file), *security_args(bot_env)],
+                          "endpoints.yml", "--credentials", credentials, *security_args(env)],
                          cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "w"), stderr=subprocess.STDOUT),
     ]
     try:
         wait_for(f"http://127.0.0.1:{actions_port}/health", 120, procs[0])
-        url = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
-        wait_for(url, 300, procs[1], method="post", json={"sender": "warmup", "message": "Hallo"})
-        yield url
+        base = f"http://127.0.0.1:{rasa_port}"
+        rest = base + "/webhooks/rest/webhook"
+        wait_for(rest, 300, procs[1], method="post", json={"sender": "warmup", "message": "Hallo"})
+        yield {"rest": rest, "base": base, "env": env, "procs": procs}
     finally:
         for p in procs:
             p.terminate()
@@ -146,6 +146,18 @@ def servers(knowledge_copy: Path, tmp_path_factory: pytest.TempPathFactory,
                 p.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 p.kill()
+
+
+@pytest.fixture(scope="session")
+def servers(knowledge_copy: Path, messenger_api: MessengerApi, bot_env: Dict[str, str]) -> Iterator[str]:
+    """The bot all conversation tests talk to; yields its REST webhook URL."""
+    logs = Path(bot_env["LOG_DIR"])
+    credentials_file = logs / "credentials.yml"
+    messenger_env = messenger_credentials(messenger_api, credentials_file)
+    env = dict(os.environ, KNOWLEDGE_DIR=str(knowledge_copy), TF_CPP_MIN_LOG_LEVEL="2",
+               SQLALCHEMY_SILENCE_UBER_WARNING="1", **messenger_env, **bot_env)
+    with running_bot(env, logs, str(credentials_file)) as bot:
+        yield bot["rest"]
 
 
 @pytest.fixture

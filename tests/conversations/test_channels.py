@@ -124,6 +124,13 @@ def facebook_messages(api: MessengerApi, psid: str, count: int = 1) -> List[Dict
     return [c["body"]["message"] for c in api.calls_for(facebook_sent(psid), count=count)]
 
 
+def facebook_reply(base: str, api: MessengerApi, psid: str, message: Dict[str, Any]) -> List[Dict[str, Any]]:
+    """Post one user message; the messages the bot sent back to this user for it."""
+    seen = len([c for c in api.calls if facebook_sent(psid)(c)])
+    assert post_facebook(base, facebook_event(psid, message)) == "success"
+    return facebook_messages(api, psid, seen + 1)[seen:]
+
+
 def test_facebook_verifies_the_webhook(base: str) -> None:
     url = f"{base}/webhooks/facebook/webhook"
     ok = requests.get(url, params={"hub.mode": "subscribe", "hub.verify_token": "test-verify",
@@ -152,9 +159,7 @@ def test_facebook_menu_is_a_numbered_list_answerable_by_number(base: str, messen
     number = next(line.split(".")[0] for line in lines if line.endswith(" Hessischer Integrationsplan"))
     assert all(len(r["title"]) <= 20 for r in replies) and len(replies) <= 13  # Messenger's limits
 
-    seen = len(facebook_messages(messenger_api, psid))
-    post_facebook(base, facebook_event(psid, {"text": number}))  # typed, not tapped
-    answer = "\n".join(m.get("text", "") for m in facebook_messages(messenger_api, psid, seen + 1)[seen:])
+    answer = "\n".join(m.get("text", "") for m in facebook_reply(base, messenger_api, psid, {"text": number}))
     assert "Integrationsplan" in answer and "Quelle:" in answer
 
 
@@ -165,16 +170,13 @@ def test_facebook_quick_reply_tap_sends_its_payload(base: str, messenger_api: Me
     lines = [line for line in menu["text"].splitlines() if line[:1].isdigit()]
     number = next(line.split(".")[0] for line in lines if "Psychosoziale" in line)
     tapped = menu["quick_replies"][int(number) - 1]
-    seen = len(facebook_messages(messenger_api, psid))
-    post_facebook(base, facebook_event(psid, {"text": tapped["title"], "quick_reply": {"payload": tapped["payload"]}}))
-    asked = facebook_messages(messenger_api, psid, seen + 1)[seen:]
+    asked = facebook_reply(base, messenger_api, psid,
+                           {"text": tapped["title"], "quick_reply": {"payload": tapped["payload"]}})
     # the place question; its one button ("Keine Angabe – ganz Hessen") is too long for Messenger
     assert "In welcher Stadt" in asked[-1]["text"] and "1. Keine Angabe" in asked[-1]["text"]
     assert [r["title"] for r in asked[-1]["quick_replies"]] == ["1"]
 
-    seen = len(facebook_messages(messenger_api, psid))
-    post_facebook(base, facebook_event(psid, {"text": "1"}))
-    answer = "\n".join(m.get("text", "") for m in facebook_messages(messenger_api, psid, seen + 1)[seen:])
+    answer = "\n".join(m.get("text", "") for m in facebook_reply(base, messenger_api, psid, {"text": "1"}))
     assert "Hessen" in answer and "Quelle:" in answer
 
 

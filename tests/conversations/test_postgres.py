@@ -19,7 +19,7 @@ import requests
 import sqlalchemy as sa
 from rasa.shared.core.domain import Domain
 
-from conftest import MODEL, RASA, ROOT, Bot, free_port, security_args, wait_for
+from conftest import ROOT, Bot, running_bot
 
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 import pg_server  # noqa: E402
@@ -33,35 +33,13 @@ PHONE, EMAIL = "+49 561 9876543", "hans.beispiel@example.net"
 @pytest.fixture(scope="module")
 def pg_bot(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, Any]]:
     """Action server + Rasa server on PostgreSQL; yields URLs, environment and processes."""
-    if not MODEL.exists():
-        pytest.fail(f"{MODEL} missing: run `make train` first")
     logs = tmp_path_factory.mktemp("pg-logs")
     with pg_server.running() as db_env:
-        actions_port, rasa_port = free_port(), free_port()
         env = dict(os.environ, **db_env, TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1",
-                   ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook", SANIC_HOST="127.0.0.1",
-                   CORS_ORIGINS="http://localhost:5005", RASA_TELEMETRY_ENABLED="false")
+                   SANIC_HOST="127.0.0.1", CORS_ORIGINS="http://localhost:5005", RASA_TELEMETRY_ENABLED="false")
         env.pop("RASA_TOKEN", None)
-        procs = [
-            subprocess.Popen([RASA, "run", "actions", "--port", str(actions_port), "--actions", "actions"],
-                             cwd=ROOT, env=env, stdout=open(logs / "actions.log", "w"), stderr=subprocess.STDOUT),
-            subprocess.Popen([RASA, "run", "--model", str(MODEL), "--port", str(rasa_port), "--endpoints",
-                              "endpoints.yml", "--credentials", "credentials.yml", *security_args(env)],
-                             cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "w"), stderr=subprocess.STDOUT),
-        ]
-        try:
-            wait_for(f"http://127.0.0.1:{actions_port}/health", 120, procs[0])
-            rest = f"http://127.0.0.1:{rasa_port}/webhooks/rest/webhook"
-            wait_for(rest, 300, procs[1], method="post", json={"sender": "warmup", "message": "Hallo"})
-            yield {"rest": rest, "base": f"http://127.0.0.1:{rasa_port}", "env": env, "procs": procs}
-        finally:
-            for p in procs:
-                p.terminate()
-            for p in procs:
-                try:
-                    p.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    p.kill()
+        with running_bot(env, logs, "credentials.yml") as bot:
+            yield bot
 
 
 def engine(env: Dict[str, str]) -> sa.engine.Engine:
