@@ -22,8 +22,11 @@ Connection settings come from ``endpoints.yml`` or environment variables (``stor
 """
 from __future__ import annotations
 
+import itertools
 import logging
 from typing import Any, Dict, Iterator, Optional, Text
+
+import sqlalchemy as sa
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import SQLTrackerStore
@@ -36,6 +39,9 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from stores import masking, settings
 
 logger = logging.getLogger(__name__)
+
+#: Attribute on a tracker read from (or written to) this store: how many of its events are stored.
+STORED_EVENTS = "_privacy_store_stored_events"
 
 #: Event metadata that Rasa itself adds and that says nothing about the user.
 KEPT_METADATA = ("model_id", ASSISTANT_ID_KEY)
@@ -74,6 +80,18 @@ def private_event(event: Event, max_chars: int) -> Event:
     return event
 
 
+def _sqlite_fast_commit(connection: Any, _record: Any) -> None:
+    """SQLite in write-ahead-log mode, synced at checkpoints rather than at every commit.
+
+    A crash of the bot loses nothing; a power cut may lose the last messages, never the
+    database. Without this every message waited for disk syncs (~8 % of its time in the profile).
+    """
+    cursor = connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
 class PrivacyTrackerStore(SQLTrackerStore):
     """``SQLTrackerStore`` that masks personal data in user messages before storing them."""
 
@@ -83,11 +101,36 @@ class PrivacyTrackerStore(SQLTrackerStore):
         db = settings.db_settings(known)
         self.max_chars = settings.max_message_chars()
         super().__init__(domain=domain, event_broker=event_broker, **db, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            sa.event.listen(self.engine, "connect", _sqlite_fast_commit)
         logger.info("tracker store: %s, personal data masked", self.engine.dialect.name)
 
+    async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
+                        ) -> Optional[DialogueStateTracker]:
+        """Rasa's read; the tracker of the latest session also remembers how many events are stored."""
+        tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
+        if tracker is not None and not fetch_events_from_all_sessions and tracker.events.maxlen is None:
+            setattr(tracker, STORED_EVENTS, len(tracker.events))
+        return tracker
+
+    async def save(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's write; afterwards all of the tracker's events count as stored."""
+        await super().save(tracker)
+        if tracker.events.maxlen is None:
+            setattr(tracker, STORED_EVENTS, len(tracker.events))
+
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
-        """The events Rasa's ``save`` writes, each replaced by its private copy."""
-        for event in super()._additional_events(session, tracker):
+        """The events Rasa's ``save`` writes, each replaced by its private copy.
+
+        Rasa finds the new events by counting the stored ones with an extra query on every
+        save. A tracker this store has read or written knows that number already (the
+        lock store makes sure nobody else wrote to the conversation in between), so the
+        query only runs for trackers from elsewhere.
+        """
+        stored = getattr(tracker, STORED_EVENTS, None)
+        events = (super()._additional_events(session, tracker) if stored is None
+                  else itertools.islice(tracker.events, stored, None))
+        for event in events:
             yield private_event(event, self.max_chars)
 
     @property

@@ -101,6 +101,55 @@ def test_only_new_events_are_added_on_the_next_save(db: Path, domain: Domain) ->
     assert texts == ["Hallo [TELEFON]", "Und in Marburg?"]
 
 
+def test_a_tracker_read_from_the_store_is_saved_without_counting_its_stored_events(db: Path, domain: Domain) -> None:
+    """The count query Rasa runs on every save is skipped, and still every event lands once, in order."""
+    import sqlalchemy as sa
+
+    store = PrivacyTrackerStore(domain=domain)
+    statements: List[str] = []
+    sa.event.listen(store.engine, "before_cursor_execute", lambda *args: statements.append(args[2].lower()))
+    asyncio.run(store.save(conversation("u3", domain, [user("Hallo")])))
+    for turn in ("Deutschkurs in Kassel", "und die Telefonnummer?"):
+        tracker = asyncio.run(store.retrieve("u3"))
+        tracker.update(user(turn))
+        tracker.update(BotUttered(f"Antwort auf {turn}"))
+        asyncio.run(store.save(tracker))
+        tracker.update(ActionExecuted("action_listen"))
+        asyncio.run(store.save(tracker))  # a second save of the same tracker adds only the new event
+    counts = [sql for sql in statements if "count(" in sql]
+    assert len(counts) == 1  # only for the tracker that was not read from the store
+    stored = [(r["type"], r["data"].get("text") or r["data"].get("name")) for r in rows(db, "u3")]
+    assert stored[3:] == [("user", "Hallo"),
+                          ("user", "Deutschkurs in Kassel"), ("bot", "Antwort auf Deutschkurs in Kassel"),
+                          ("action", "action_listen"),
+                          ("user", "und die Telefonnummer?"), ("bot", "Antwort auf und die Telefonnummer?"),
+                          ("action", "action_listen")]
+
+
+def test_a_new_session_on_a_read_tracker_stores_only_its_new_events(db: Path, domain: Domain) -> None:
+    store = PrivacyTrackerStore(domain=domain)
+    asyncio.run(store.save(conversation("u4", domain, [user("Hallo")])))
+    tracker = asyncio.run(store.retrieve("u4"))
+    later = time.time() + 5
+    for event in (ActionExecuted("action_session_start", timestamp=later), SessionStarted(timestamp=later),
+                  ActionExecuted("action_listen", timestamp=later), user("Neue Frage", timestamp=later + 1)):
+        tracker.update(event)
+    asyncio.run(store.save(tracker))
+    assert [r["type"] for r in rows(db, "u4")].count("session_started") == 2
+    assert [r["data"]["text"] for r in rows(db, "u4") if r["type"] == "user"] == ["Hallo", "Neue Frage"]
+    latest = asyncio.run(store.retrieve("u4"))
+    assert [e.text for e in latest.events if isinstance(e, UserUttered)] == ["Neue Frage"]
+
+
+def test_sqlite_runs_in_write_ahead_log_mode(db: Path, domain: Domain) -> None:
+    store = PrivacyTrackerStore(domain=domain)
+    asyncio.run(store.save(conversation("u5", domain, [user("Hallo")])))
+    with sqlite3.connect(db) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    with store.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA synchronous").fetchone()[0] == 1  # NORMAL
+
+
 def test_long_text_is_cut_and_session_metadata_dropped(db: Path, domain: Domain, monkeypatch) -> None:
     monkeypatch.setenv("MAX_MESSAGE_CHARS", "50")
     store = PrivacyTrackerStore(domain=domain)
