@@ -36,27 +36,6 @@ def menu_buttons(knowledge: Knowledge, english: bool = False) -> List[Dict[str, 
             for t in knowledge.topics.values() if t.intents and t.id != "notfall"]
 
 
-class ActionDetectLanguage(Action):
-    """Custom slot mapping for ``language``: English or German, from each message.
-
-    Runs inside Rasa's slot extraction before any reply, so even the static
-    responses (greeting, crisis numbers) use their English variation.  Button clicks
-    and messages without clear language words keep the language as it was.
-    """
-
-    def name(self) -> Text:
-        return "action_detect_language"
-
-    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[EventType]:
-        text = tracker.latest_message.get("text") or ""
-        detected = None if text.startswith("/") else language.detect(text)
-        current = tracker.get_slot("language")
-        if detected is None or detected == current:
-            return []
-        return [SlotSet("language", detected)]
-
-
 def send_offerings(dispatcher: CollectingDispatcher, offerings: List[Offering], domain: Dict[Text, Any],
                    tracker: Tracker) -> None:
     lang = tracker.get_slot("language")

@@ -77,7 +77,7 @@ class NumberedChoices:
     async def prepare(self, sender_id: Text, text: Optional[Text]) -> Tuple[Optional[Text], Text]:
         """(text to process, hint for numbered lists in the user's language).
 
-        The language follows the same rule as the ``language`` slot (action_detect_language):
+        The language follows the same rule as the ``language`` slot (components/language_policy.py):
         this message's language if it is clear, else the conversation's so far.
         """
         agent = self.agent

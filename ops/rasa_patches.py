@@ -1,8 +1,7 @@
 """Three fixes for per-message overhead in Rasa 3.6 (action server calls, reading events).
 
-Rasa calls the action server at least once per user message (``action_detect_language``
-fills the ``language`` slot, then the answer action), and reads the conversation back
-from the tracker store for every message. Profiling one Rasa server under load (py-spy,
+Rasa calls the action server for most user messages (the answer actions), and reads
+the conversation back from the tracker store for every message. Profiling one Rasa server under load (py-spy,
 docs/benchmarks.md) showed costs in this that say nothing about the bot:
 
 * **Response validation, ~9 % of the server's CPU.** ``RemoteAction._validate_action_result``

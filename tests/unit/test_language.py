@@ -1,14 +1,30 @@
 """English writers get English replies; German stays the default."""
 import asyncio
+import tempfile
+from pathlib import Path
 
 import pytest
+import yaml
+from rasa.core.policies.policy import Policy
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.core.constants import ACTION_LISTEN_NAME
+from rasa.shared.core.domain import Domain
+from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.actions as act
 from actions.knowledge import KnowledgeStore
 from actions.language import detect
 from actions.render import template
+from components.language_policy import LanguagePolicy
 from conftest import ROOT, tracker
+
+DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+POLICY: Policy = LanguagePolicy.create(LanguagePolicy.get_default_config(), LocalModelStorage(Path(tempfile.mkdtemp())),
+                                       Resource("language_policy"), ExecutionContext(GraphSchema({})))
 
 
 @pytest.mark.parametrize("text, expected", [
@@ -20,15 +36,32 @@ def test_detect(text, expected) -> None:
     assert detect(text) == expected
 
 
-def _detect(text, slots=None):
-    return asyncio.run(act.ActionDetectLanguage().run(CollectingDispatcher(), tracker("greet", text, slots=slots), {}))
+def _detect(text, slots=None, events=None):
+    """The events LanguagePolicy adds after the user message ``text`` (or after ``events``)."""
+    history = [ActionExecuted(ACTION_LISTEN_NAME), UserUttered(text, {"name": "greet", "confidence": 0.9})]
+    tracker = DialogueStateTracker.from_events("u", [*(SlotSet(k, v) for k, v in (slots or {}).items()),
+                                                     *(events or history)], DOMAIN.slots)
+    prediction = POLICY.predict_action_probabilities(tracker, DOMAIN)
+    assert max(prediction.probabilities) == 0  # it never chooses an action
+    return prediction.events
 
 
-def test_slot_mapping_action_sets_and_keeps_language() -> None:
-    assert _detect("Hello, what can you do?") == [{"event": "slot", "timestamp": None, "name": "language", "value": "en"}]
+def test_language_policy_sets_and_keeps_the_language() -> None:
+    assert _detect("Hello, what can you do?") == [SlotSet("language", "en")]
     assert _detect("/ask_psz", {"language": "en"}) == []  # a button click keeps English
     assert _detect("Kassel", {"language": "en"}) == []
-    assert _detect("Danke, und wo ist das?", {"language": "en"})[0]["value"] == "de"
+    assert _detect("Hello again", {"language": "en"}) == []  # no change, no event
+    assert _detect("Danke, und wo ist das?", {"language": "en"}) == [SlotSet("language", "de")]
+    # Only the first prediction after the message: after the reply the slot is left alone.
+    answered = [ActionExecuted(ACTION_LISTEN_NAME), UserUttered("Hello", {"name": "greet"}),
+                ActionExecuted("utter_greet")]
+    assert _detect("", events=answered) == []
+
+
+def test_language_policy_is_in_the_config_and_no_action_fills_the_slot() -> None:
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    assert "components.language_policy.LanguagePolicy" in [p["name"] for p in config["policies"]]
+    assert DOMAIN.slots[[s.name for s in DOMAIN.slots].index("language")].mappings == [{"type": "custom"}]
 
 
 def test_template_picks_the_english_variation(domain) -> None:
