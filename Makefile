@@ -94,7 +94,7 @@ train: install nlu-places
 	$(RASA) train --fixed-model-name integrationsbot --out models
 
 actions: install
-	$(RASA) run actions --port $(ACTIONS_PORT) --actions actions
+	$(BIN)/python -m actions.server --port $(ACTIONS_PORT) --actions actions
 
 run: train
 	@scripts/run_bot.sh

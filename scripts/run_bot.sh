@@ -14,22 +14,31 @@ export RASA_TELEMETRY_ENABLED=false
 # Logs at INFO carry no message text; DEBUG would, so never use --debug in production.
 export LOG_LEVEL=${LOG_LEVEL:-INFO}
 # LOG_FORMAT=json: one JSON object per log line (ops/logging-json.yml; set in the Docker image).
-logcfg=()
+logcfg=() actions_logcfg=()
 if [ "${LOG_FORMAT:-}" = json ]; then
   # Rasa reads the file before it puts the project folder on sys.path, hence PYTHONPATH.
   export FORCE_JSON_LOGGING=1 PYTHONPATH="$PWD${PYTHONPATH:+:$PYTHONPATH}"
   logcfg=(--logging-config-file ops/logging-json.yml)
+  actions_logcfg=(--logging-config_file ops/logging-json.yml)  # rasa_sdk's spelling
 fi
 mode=${1:-all}
+# Shared secret of Rasa and the action server (actions/server.py, endpoints.yml). When both
+# start here, a new random one each time; in compose/Kubernetes set the same value for both.
+if [ "$mode" = all ] || [ "$mode" = shell ]; then
+  export ACTION_SERVER_TOKEN=${ACTION_SERVER_TOKEN:-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')}
+else
+  export ACTION_SERVER_TOKEN=${ACTION_SERVER_TOKEN:-}
+fi
 # The action server listens on loopback only (rasa_sdk 3.6 has no --interface option; it reads
 # SANIC_HOST). In a container ACTIONS_HOST=0.0.0.0 exposes it on the private network only.
 export SANIC_HOST=${ACTIONS_HOST:-127.0.0.1}
 if [ "$mode" = actions ]; then
-  exec .venv/bin/rasa run actions --port "$ACTIONS_PORT" --actions actions "${logcfg[@]}"
+  exec .venv/bin/python -m actions.server --port "$ACTIONS_PORT" --actions actions "${actions_logcfg[@]}"
 fi
 if [ "$mode" != server ]; then
   mkdir -p logs
-  .venv/bin/rasa run actions --port "$ACTIONS_PORT" --actions actions "${logcfg[@]}" > logs/actions.log 2>&1 &
+  .venv/bin/python -m actions.server --port "$ACTIONS_PORT" --actions actions "${actions_logcfg[@]}" \
+    > logs/actions.log 2>&1 &
   actions_pid=$!
   trap 'kill $actions_pid 2>/dev/null || true' EXIT
   for _ in $(seq 60); do

@@ -152,6 +152,8 @@ def rasa_env(extra: Dict[str, str]) -> Dict[str, str]:
     env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="2", SQLALCHEMY_SILENCE_UBER_WARNING="1", SANIC_HOST="127.0.0.1",
                PYTHONPATH=str(ROOT), RASA_TELEMETRY_ENABLED="false", SANIC_REQUEST_MAX_SIZE="1048576")
     env.setdefault("LOG_LEVEL", "INFO")
+    # Shared secret of the Rasa servers and the action server (actions/server.py).
+    env.setdefault("ACTION_SERVER_TOKEN", secrets.token_urlsafe(24))
     env.update(extra)
     return env
 
@@ -170,7 +172,8 @@ def start_rasa(model: Path, port: int, env: Dict[str, str], log: Path, credentia
 
 def start_actions(port: int, env: Dict[str, str], log: Path) -> subprocess.Popen:
     """The action server on 127.0.0.1:``port`` (SANIC_HOST)."""
-    return subprocess.Popen([RASA, "run", "actions", "--port", str(port), "--actions", "actions"],
+    return subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", "actions.server", "--port", str(port),
+                             "--actions", "actions"],
                             cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
                             start_new_session=True)
 

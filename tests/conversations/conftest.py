@@ -22,6 +22,7 @@ from messenger_api import TELEGRAM_BOT_NAME, MessengerApi
 
 ROOT = Path(__file__).resolve().parents[2]
 RASA = str(ROOT / ".venv" / "bin" / "rasa")
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
 MODEL = ROOT / "models" / "integrationsbot.tar.gz"
 
 
@@ -124,9 +125,11 @@ def running_bot(env: Dict[str, str], logs: Path, credentials: str) -> Iterator[D
     if not MODEL.exists():
         pytest.fail(f"{MODEL} missing: run `make train` first")
     actions_port, rasa_port = free_port(), free_port()
-    env = dict(env, ACTION_ENDPOINT_URL=f"http://127.0.0.1:{actions_port}/webhook")
+    # The action server only answers calls with the shared token (actions/server.py).
+    env = {"ACTION_SERVER_TOKEN": uuid.uuid4().hex, **env,
+           "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook"}
     procs = [
-        subprocess.Popen([RASA, "run", "actions", "--port", str(actions_port), "--actions", "actions"],
+        subprocess.Popen([PYTHON, "-m", "actions.server", "--port", str(actions_port), "--actions", "actions"],
                          cwd=ROOT, env=env, stdout=open(logs / "actions.log", "w"), stderr=subprocess.STDOUT),
         subprocess.Popen([RASA, "run", "--model", str(MODEL), "--port", str(rasa_port), "--endpoints",
                           "endpoints.yml", "--credentials", credentials, *security_args(env)],

@@ -15,7 +15,7 @@ import scale  # noqa: E402
 
 ENV = {"ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook", "DB_HOST": "db", "DB_PORT": "5432",
        "DB_NAME": "rasa", "DB_USER": "rasa", "DB_PASSWORD": "secret", "REDIS_HOST": "redis",
-       "REDIS_PORT": "6379", "REDIS_PASSWORD": "secret"}
+       "REDIS_PORT": "6379", "REDIS_PASSWORD": "secret", "ACTION_SERVER_TOKEN": "secret-token"}
 
 
 def test_endpoints_take_everything_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -29,6 +29,7 @@ def test_endpoints_take_everything_from_the_environment(monkeypatch: pytest.Monk
     assert tracker.kwargs["password"] == "secret"
     assert lock.type == "redis" and lock.url == "redis" and lock.kwargs["password"] == "secret"
     assert action.url == ENV["ACTION_ENDPOINT_URL"]
+    assert action.headers == {"X-Action-Token": "secret-token"} and action.kwargs["enable_selective_domain"]
     assert "secret" not in scale.ENDPOINTS.read_text()  # no secret in the file itself
 
 
