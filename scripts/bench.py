@@ -86,6 +86,12 @@ class LevelResult:
     unexpected: int = 0
     seconds: float = 0.0
     examples: List[str] = field(default_factory=list)  #: a few unexpected replies, for the log
+    cpu_s: float = 0.0          #: CPU time (user + system) of the setup's server processes
+
+    @property
+    def cpu_ms_per_message(self) -> float:
+        """CPU per message: unlike latency, hardly changed by other work on the machine."""
+        return self.cpu_s * 1000 / len(self.latencies_ms) if self.latencies_ms else float("nan")
 
     def pct(self, q: float) -> float:
         if not self.latencies_ms:
@@ -142,8 +148,8 @@ async def drive(url: str, make: Callable[[random.Random], Turns], users: int, du
     return result
 
 
-def rss_kb(pids: Sequence[int]) -> Tuple[int, int]:
-    """(current RSS, peak RSS) in kB, summed over ``pids`` and all their descendants."""
+def with_descendants(pids: Sequence[int]) -> set:
+    """``pids`` and all their descendants (from /proc)."""
     children: Dict[int, List[int]] = {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
         with contextlib.suppress(OSError, ValueError, IndexError):
@@ -155,6 +161,33 @@ def rss_kb(pids: Sequence[int]) -> Tuple[int, int]:
         if pid not in seen:
             seen.add(pid)
             todo.extend(children.get(pid, []))
+    return seen
+
+
+def pids_named(*names: str) -> List[int]:
+    """Processes whose command name is one of ``names`` (PostgreSQL and Redis of the scale setup)."""
+    found = []
+    for comm in Path("/proc").glob("[0-9]*/comm"):
+        with contextlib.suppress(OSError):
+            if comm.read_text().strip() in names:
+                found.append(int(comm.parent.name))
+    return found
+
+
+def cpu_s(pids: Sequence[int]) -> float:
+    """CPU seconds (user + system) used so far by ``pids`` and their descendants."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for pid in with_descendants(pids):
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def rss_kb(pids: Sequence[int]) -> Tuple[int, int]:
+    """(current RSS, peak RSS) in kB, summed over ``pids`` and all their descendants."""
+    seen = with_descendants(pids)
     now = peak = 0
     for pid in seen:
         with contextlib.suppress(OSError):
@@ -200,15 +233,25 @@ def first_reply(url: str, message: str, timeout: float, procs: Sequence[subproce
 
 
 def measure(result: SetupResult, url: str, pids: Callable[[], List[int]],
-            make: Callable[[random.Random], Turns], levels: Sequence[int], duration: float) -> None:
-    """Run every concurrency level against ``url``; fill ``result``."""
+            make: Callable[[random.Random], Turns], levels: Sequence[int], duration: float,
+            cpu_pids: Optional[Callable[[], List[int]]] = None) -> None:
+    """Run every concurrency level against ``url``; fill ``result``.
+
+    ``pids``: processes whose memory counts; ``cpu_pids`` (default ``pids``): whose CPU counts.
+    """
+    cpu_pids = cpu_pids or pids
     result.rss_idle_kb = rss_kb(pids())[0]
     result.load = loadavg()
     for users in levels:
-        level = asyncio.run(drive(url, make, users, duration, warmup=min(3.0, duration / 3), seed=users))
+        # CPU over the warm-up too (it cannot be split off exactly); the warm-up is short.
+        warm = min(3.0, duration / 3)
+        cpu_before = cpu_s(cpu_pids())
+        level = asyncio.run(drive(url, make, users, duration, warmup=warm, seed=users))
+        level.cpu_s = (cpu_s(cpu_pids()) - cpu_before) * duration / (duration + warm)
         result.levels.append(level)
         print(f"  {result.name:6s} {users:3d} users: p50 {level.pct(50):7.1f} ms  p95 {level.pct(95):7.1f} ms  "
-              f"p99 {level.pct(99):7.1f} ms  {level.rate:6.1f} msg/s  errors {level.errors}  "
+              f"p99 {level.pct(99):7.1f} ms  {level.rate:6.1f} msg/s  CPU {level.cpu_ms_per_message:5.1f} ms/msg  "
+              f"errors {level.errors}  "
               f"unexpected {level.unexpected}", flush=True)
         for example in level.examples:
             print(f"    unexpected: {example}", flush=True)
@@ -276,8 +319,9 @@ def run_scale(model: Path, train_s: Optional[float], levels: Sequence[int], dura
     with scale.running(model, servers=servers, extra_env=TUNING) as stack:
         first_reply(stack.webhook, "Hallo", 120)
         result.startup_s = time.perf_counter() - start
-        rasa_pids = [pid for name, pid in stack.pids.items() if name.startswith("rasa") or name == "actions"]
-        measure(result, stack.webhook, lambda: rasa_pids, our_conversation, levels, duration)
+        servers = [pid for name, pid in stack.pids.items() if name.startswith("rasa") or name == "actions"]
+        measure(result, stack.webhook, lambda: servers, our_conversation, levels, duration,
+                cpu_pids=lambda: [*stack.pids.values(), *pids_named("postgres", "redis-server")])
     return result
 
 
@@ -369,7 +413,12 @@ def report(results: List[SetupResult], info: Dict[str, str], load_start: str, lo
         "sender id for every conversation. This bot: greeting, question with a place, "
         "\"und die Telefonnummer?\", menu. Stock bot: greeting, mood, answer, goodbye. "
         "Latency is measured at the client (through nginx for `scale`). "
-        "*Unexpected* counts replies without the expected text (e.g. \"Angebote für Kassel\").",
+        "*Unexpected* counts replies without the expected text (e.g. \"Angebote für Kassel\"). "
+        "*CPU time per message* adds up the CPU used by all server processes of a setup (Rasa, action "
+        "server; for `scale` also nginx, PostgreSQL and Redis) per answered message; other work on "
+        "the machine hardly changes it, unlike latency. 2 cores give 2000 ms of CPU per second, so "
+        "2000 / (CPU time per message) is the most messages per second a setup could handle here. "
+        "PostgreSQL runs with `fsync=off` (a throwaway server, `scripts/pg_server.py`).",
         "",
         "## Side by side",
         "",
@@ -388,6 +437,8 @@ def report(results: List[SetupResult], info: Dict[str, str], load_start: str, lo
             f"| **{users} concurrent** p50 / p95 / p99 | "
             + " | ".join(f"{fmt(x.pct(50))} / {fmt(x.pct(95))} / {fmt(x.pct(99))} ms" for x in row) + " |",
             f"| {users} concurrent: messages/s | " + " | ".join(fmt(x.rate, "", 1) for x in row) + " |",
+            f"| {users} concurrent: CPU time per message | "
+            + " | ".join(fmt(x.cpu_ms_per_message, " ms", 1) for x in row) + " |",
             f"| {users} concurrent: errors / unexpected (of messages) | "
             + " | ".join(f"{x.errors} / {x.unexpected} ({len(x.latencies_ms)})" for x in row) + " |",
         ]
