@@ -4,6 +4,14 @@ Place names are typed once, in ``knowledge/places.yml`` (itself generated from t
 DWD list); this script turns them into a Rasa lookup table ``place`` and synonyms
 that map every spelling to the official name.  ``--check`` regenerates only when
 the gazetteer is newer, so `make train` stays fast.
+
+Some towns are also ordinary German words ("Das macht keinen Sinn", "Wie wird das
+Wetter?").  The lookup table is matched anywhere in a message, so these names are
+left out of it (``COMMON_WORD_PLACES``) and instead found by a regex ``place`` only
+where a place is meant: after a preposition or a word like "Stadt" ("in Sinn",
+"aus Langen", "Gemeinde Wetter") or as the whole message ("Langen").  Rasa's
+RegexEntityExtractor takes the whole match as the entity value, so the context is a
+lookbehind and not part of the match.  DIET may still learn the names in context.
 """
 from __future__ import annotations
 
@@ -19,13 +27,41 @@ sys.path.insert(0, str(ROOT))
 PLACES = ROOT / "knowledge" / "places.yml"
 OUT = ROOT / "data" / "places.yml"
 
+# Place names (and aliases) that are also common German words, chosen by hand from the
+# single-word names that spaCy's German lookup lemmatizer (spacy-lookups-data) or the
+# training sentences know as words.  Left in the lookup although they are words:
+# Gießen ("giessen", but the city is asked about all the time), Linden, Schotten,
+# Schlitz, Selters, Münster, Nieste, Morschen - rare in what users write here.
+COMMON_WORD_PLACES = ("Brechen", "Koenig", "Konig", "König", "Langen", "Mucke", "Muecke", "Mücke",
+                      "Sinn", "Wetter")
+# Words after which such a name is a place.  Not "im" ("etwas im Sinn haben"), not "um"
+# ("es geht um Sinn und Zweck").
+PLACE_CONTEXT = ("in", "aus", "bei", "nach", "von", "für", "fuer", "fur", "raum", "stadt",
+                 "gemeinde", "ort", "ort:", "wohnort", "wohnort:", "wohne", "wohnen", "lebe")
+# As the whole message ("Langen", "Sinn!") the name is a place, except "Wetter" (weather).
+NOT_ALONE = ("Wetter",)
+# After a preposition only as written with a capital letter: "nach langen Jahren" is not the town.
+CASE_SENSITIVE = ("Langen",)
+
+
+def context_regexes(names: list) -> list:
+    """Regexes (entity ``place``) for the common-word names, matching only the name itself."""
+    alternatives = "|".join(f"(?-i:{n})" if n in CASE_SENSITIVE else n for n in sorted(names, key=str.lower))
+    after = "|".join(f"(?<=\\b{word} )" for word in PLACE_CONTEXT)
+    alone = "|".join(sorted((n for n in names if n not in NOT_ALONE), key=str.lower))
+    return [f"(?:{after})(?:{alternatives})\\b(?!-)",
+            f"^(?:{alone})(?=\\s*[.!?]*\\s*$)"]
+
 
 def build() -> str:
     data = yaml.safe_load(PLACES.read_text(encoding="utf-8"))
     entries = data["regions"] + data["districts"] + data["municipalities"]
     names = sorted({e["name"] for e in entries} | {a for e in entries for a in e.get("aliases", [])},
                    key=str.lower)
-    nlu = [{"lookup": "place", "examples": "".join(f"- {n}\n" for n in names)}]
+    common = [n for n in names if n in COMMON_WORD_PLACES]
+    assert sorted(common) == sorted(COMMON_WORD_PLACES), "a common-word place is not in the gazetteer"
+    nlu = [{"lookup": "place", "examples": "".join(f"- {n}\n" for n in names if n not in common)},
+           {"regex": "place", "examples": "".join(f"- {r}\n" for r in context_regexes(common))}]
     for e in entries:
         aliases = sorted(set(e.get("aliases", [])) - {e["name"]}, key=str.lower)
         if aliases:
