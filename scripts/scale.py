@@ -5,7 +5,7 @@
 Each Rasa server is a plain ``rasa run`` on its own port with the same model and
 ``deploy/endpoints.yml``: conversations in PostgreSQL (SQL tracker store), conversation
 locks in Redis (lock store), custom actions on one action server. nginx
-(``deploy/nginx.conf.template``) spreads the requests round-robin over the servers.
+(``deploy/nginx.conf.template``) spreads the requests over the servers (least busy first).
 All services are Debian packages (``make scale-deps``), listen on 127.0.0.1 only and keep
 their data in one temporary folder that is deleted on exit.
 
@@ -125,7 +125,7 @@ def redis_server(folder: Path) -> Iterator[Dict[str, str]]:
 
 @contextlib.contextmanager
 def nginx(folder: Path, upstreams: List[int], port: int) -> Iterator[subprocess.Popen]:
-    """nginx with deploy/nginx.conf.template, round-robin over ``upstreams`` (ports on 127.0.0.1)."""
+    """nginx with deploy/nginx.conf.template, balancing over ``upstreams`` (ports on 127.0.0.1)."""
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o755)  # nginx workers run as nobody when the master runs as root
     values = {"NGINX_LISTEN": f"127.0.0.1:{port}", "NGINX_RUN_DIR": str(folder),
