@@ -30,7 +30,11 @@ _SHARED = _ENGLISH_WORDS & _GERMAN_WORDS
 
 
 def detect(text: Optional[str]) -> Optional[str]:
-    """'en' or 'de' for a message; None when it says nothing about the language."""
+    """'en' or 'de' for a message; None when it says nothing about the language.
+
+    A button payload ("/ask_help") is no text the user wrote: None."""
+    if (text or "").startswith("/"):
+        return None
     words = re.findall(r"[a-zäöüß']+", (text or "").lower())
     english = sum(1 for w in words if w in _ENGLISH_WORDS and w not in _SHARED)
     german = sum(1 for w in words if w in _GERMAN_WORDS and w not in _SHARED)

@@ -90,6 +90,5 @@ class NumberedChoices:
             logger.exception("numbered choice: tracker of %s not readable", sender_id)
         payload = choose(text, last_buttons(tracker.events if tracker else []))
         resolved = payload or text
-        detected = None if (resolved or "").startswith("/") else language.detect(resolved or "")
-        lang = detected or (tracker.get_slot("language") if tracker else None)
+        lang = language.detect(resolved) or (tracker.get_slot("language") if tracker else None)
         return resolved, hint(agent.domain.as_dict(), lang) if agent.domain else ""

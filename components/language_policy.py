@@ -36,8 +36,7 @@ def language_events(tracker: DialogueStateTracker) -> List[Event]:
     """``[SlotSet("language", ...)]`` if the user's new message changes the language, else ``[]``."""
     if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.latest_message is None:
         return []  # not the first prediction after a user message
-    text = tracker.latest_message.text or ""
-    detected = None if text.startswith("/") else language.detect(text)
+    detected = language.detect(tracker.latest_message.text)
     if detected is None or detected == tracker.get_slot(SLOT):
         return []
     return [SlotSet(SLOT, detected)]

@@ -1,50 +1,33 @@
 """The action server's shared secret (actions/server.py), on a real rasa_sdk server process."""
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import time
+import sys
 from pathlib import Path
 
 import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "scripts"))
+import scale  # noqa: E402  (starts the action server as make scale does)
+
 CALL = {"next_action": "action_show_menu", "sender_id": "u1", "version": "3.6.21",
         "tracker": {"sender_id": "u1", "slots": {}, "latest_message": {"text": "Menü", "intent": {}, "entities": []},
                     "events": [], "paused": False, "followup_action": None, "active_loop": {},
                     "latest_action_name": "action_listen"}}
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def action_server(tmp_path_factory: pytest.TempPathFactory):
-    port = free_port()
-    env = dict(os.environ, ACTION_SERVER_TOKEN="s3cret-token", SANIC_HOST="127.0.0.1", PYTHONPATH=str(ROOT))
-    log = tmp_path_factory.mktemp("actions") / "actions.log"
-    proc = subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", "actions.server", "--port", str(port),
-                             "--actions", "actions"], cwd=ROOT, env=env, stdout=open(log, "w"),
-                            stderr=subprocess.STDOUT)
+    port = scale.free_port()
+    env = scale.rasa_env({"ACTION_SERVER_TOKEN": "s3cret-token"})
+    proc = scale.start_actions(port, env, tmp_path_factory.mktemp("actions") / "actions.log")
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(120):
-            if proc.poll() is not None:
-                pytest.fail(f"action server stopped: {log.read_text()[-2000:]}")
-            try:
-                if requests.get(url + "/health", timeout=1).ok:
-                    break
-            except requests.ConnectionError:
-                time.sleep(0.5)
+        scale.wait_until(lambda: requests.get(url + "/health", timeout=1).ok, "action server", 120, proc)
         yield url
     finally:
-        proc.terminate()
-        proc.wait(timeout=20)
+        scale.stop(proc)
 
 
 def test_calls_without_the_token_are_refused(action_server: str) -> None:

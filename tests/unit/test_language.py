@@ -30,7 +30,7 @@ POLICY: Policy = LanguagePolicy.create(LanguagePolicy.get_default_config(), Loca
 @pytest.mark.parametrize("text, expected", [
     ("Where can I find a German course in Kassel?", "en"), ("I need help please", "en"),
     ("Wo finde ich einen Deutschkurs?", "de"), ("ich suchen deutsch kurs", "de"),
-    ("Kassel", None), ("/ask_psz", None), ("", None), ("hello, ich brauche hilfe", "de"),
+    ("Kassel", None), ("/ask_psz", None), ("/ask_help", None), ("", None), ("hello, ich brauche hilfe", "de"),
 ])
 def test_detect(text, expected) -> None:
     assert detect(text) == expected

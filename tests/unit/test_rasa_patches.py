@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import socket
+import subprocess
+import sys
+from pathlib import Path
 from typing import List, Set, Tuple
 
 import pytest
@@ -15,14 +19,18 @@ from rasa.utils.endpoints import EndpointConfig
 
 from ops import rasa_patches
 
+ROOT = Path(__file__).resolve().parents[2]
 rasa_patches.apply()
 
 
 def test_the_components_package_installs_the_patches() -> None:
-    import components  # noqa: F401  (Rasa imports it when it loads the model)
-
-    assert rasa_patches._applied
-    assert RemoteAction._validate_action_result.__module__ == "ops.rasa_patches"
+    """In a fresh process, importing ``components`` (as Rasa does with the model) patches Rasa."""
+    code = ("import components\nfrom rasa.core.actions.action import RemoteAction\n"
+            "print(RemoteAction._validate_action_result.__module__)")
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    env.pop("RASA_PATCHES", None)
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "ops.rasa_patches"
 
 
 def test_action_server_responses_are_still_validated_with_rasas_schema() -> None:
