@@ -5,15 +5,20 @@ Use in ``endpoints.yml``::
     tracker_store:
       type: stores.tracker_store.PrivacyTrackerStore
 
-Everything (tables, queries, sessions, PostgreSQL and SQLite) is Rasa's own
-``SQLTrackerStore``. This subclass only changes *what* is written, because Rasa Open
-Source has no hook for that (the anonymisation pipeline is a Rasa Pro feature):
+Tables, sessions, the query for the latest conversation session, PostgreSQL and SQLite
+are Rasa's own ``SQLTrackerStore``. This subclass changes *what* is written, because Rasa
+Open Source has no hook for that (the anonymisation pipeline is a Rasa Pro feature):
 
 * user text, ``parse_data.text`` and entity values: e-mail addresses, phone numbers,
   IBANs, dates and street addresses masked (``stores.masking``), cut to
   ``MAX_MESSAGE_CHARS``;
 * metadata the channel sent with a user message (and the ``session_started_metadata``
   slot) is dropped, so that nothing but the channel's sender id identifies a user.
+
+And it reads and writes the same rows with less work per message (measured in
+docs/benchmarks.md): new events are inserted with one multi-row ``INSERT`` instead of one
+ORM object each, events are read as their JSON column only, and the number of stored events
+is not counted again before every write.
 
 The bot's own messages are stored unchanged: they quote offerings' public phone numbers.
 The NLU and the actions still see the unmasked text while the message is handled; once
@@ -23,6 +28,7 @@ Connection settings come from ``endpoints.yml`` or environment variables (``stor
 from __future__ import annotations
 
 import itertools
+import json
 import logging
 from typing import Any, Dict, Iterator, Optional, Text
 
@@ -34,6 +40,7 @@ from rasa.shared.constants import ASSISTANT_ID_KEY
 from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SlotSet, UserUttered
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.trackers import DialogueStateTracker
 
 from stores import masking, settings
@@ -107,17 +114,36 @@ class PrivacyTrackerStore(SQLTrackerStore):
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
                         ) -> Optional[DialogueStateTracker]:
-        """Rasa's read; the tracker of the latest session also remembers how many events are stored."""
-        tracker = await super()._retrieve(sender_id, fetch_events_from_all_sessions)
-        if tracker is not None and not fetch_events_from_all_sessions and tracker.events.maxlen is None:
+        """Rasa's query, reading only the events' JSON; the tracker remembers how many are stored."""
+        with self.session_scope() as session:
+            rows = (self._event_query(session, sender_id, fetch_events_from_all_sessions)
+                    .with_entities(self.SQLEvent.data).all())
+        if not self.domain or not rows:
+            return None
+        tracker = DialogueStateTracker.from_dict(sender_id, [json.loads(data) for (data,) in rows],
+                                                 self.domain.slots)
+        if not fetch_events_from_all_sessions and tracker.events.maxlen is None:
             setattr(tracker, STORED_EVENTS, len(tracker.events))
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's write; afterwards all of the tracker's events count as stored."""
-        await super().save(tracker)
+        """Rasa's columns and values, written in one ``INSERT``; then all events count as stored."""
+        await self.stream_events(tracker)
+        with self.session_scope() as session:
+            rows = [self._row(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
+            if rows:
+                session.execute(self.SQLEvent.__table__.insert(), rows)
+            session.commit()
         if tracker.events.maxlen is None:
             setattr(tracker, STORED_EVENTS, len(tracker.events))
+
+    @staticmethod
+    def _row(sender_id: Text, event: Event) -> Dict[str, Any]:
+        """The row Rasa's ``SQLTrackerStore.save`` writes for ``event``."""
+        data = event.as_dict()
+        return {"sender_id": sender_id, "type_name": event.type_name, "timestamp": data.get("timestamp"),
+                "intent_name": data.get("parse_data", {}).get("intent", {}).get(INTENT_NAME_KEY),
+                "action_name": data.get("name"), "data": json.dumps(data)}
 
     def _additional_events(self, session: Any, tracker: DialogueStateTracker) -> Iterator[Event]:
         """The events Rasa's ``save`` writes, each replaced by its private copy.

@@ -126,6 +126,34 @@ def test_a_tracker_read_from_the_store_is_saved_without_counting_its_stored_even
                           ("action", "action_listen")]
 
 
+def test_rows_are_the_ones_rasas_sql_store_writes_in_one_insert(db: Path, domain: Domain, tmp_path: Path) -> None:
+    """Same columns and values as Rasa's ``SQLTrackerStore`` (nothing to mask here), one INSERT per save,
+    and each store reads what the other wrote."""
+    import sqlalchemy as sa
+    from rasa.core.tracker_store import SQLTrackerStore
+
+    tracker = conversation("u5", domain, [user("Deutschkurs in Kassel"), ActionExecuted("action_find_offerings"),
+                                          SlotSet("place", "Kassel"), BotUttered("Sprachtreff Kassel"),
+                                          ActionExecuted("action_listen")])
+    ours, rasas = PrivacyTrackerStore(domain=domain), SQLTrackerStore(domain, db=str(tmp_path / "rasa.db"))
+    statements: List[str] = []
+    sa.event.listen(ours.engine, "before_cursor_execute", lambda *args: statements.append(args[2].lower()))
+    asyncio.run(rasas.save(tracker))
+    asyncio.run(ours.save(tracker))
+    assert len([sql for sql in statements if sql.lstrip().startswith("insert")]) == 1
+
+    def columns(path: Path) -> List[tuple]:
+        with sqlite3.connect(path) as connection:
+            return connection.execute("SELECT id, sender_id, type_name, timestamp, intent_name, action_name, data "
+                                      "FROM events ORDER BY id").fetchall()
+
+    assert columns(db) == columns(tmp_path / "rasa.db") and len(columns(db)) == 8
+    assert [r[4] for r in columns(db) if r[2] == "user"] == ["ask_deutschkurs"]
+    mine, theirs = asyncio.run(ours.retrieve("u5")), asyncio.run(rasas.retrieve("u5"))
+    assert list(mine.events) == list(theirs.events) == list(tracker.events)
+    assert mine.get_slot("place") == "Kassel"
+
+
 def test_a_new_session_on_a_read_tracker_stores_only_its_new_events(db: Path, domain: Domain) -> None:
     store = PrivacyTrackerStore(domain=domain)
     asyncio.run(store.save(conversation("u4", domain, [user("Hallo")])))

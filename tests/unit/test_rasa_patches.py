@@ -7,12 +7,16 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
-from typing import List, Set, Tuple
+from typing import Any, Dict, List, Set, Tuple
 
 import pytest
 from aiohttp import web
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
+from rasa.engine.exceptions import GraphComponentException, GraphRunError
+from rasa.engine.graph import ExecutionContext, GraphComponent, GraphSchema, SchemaNode
+from rasa.engine.runner.dask import DaskGraphRunner
+from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
@@ -112,3 +116,65 @@ def test_an_unknown_event_type_still_fails() -> None:
     with pytest.raises(ValueError, match="Unknown event name"):
         Event.resolve_by_type("no_such_event")
     assert Event.from_parameters({"event": "slot", "name": "place", "value": "Fulda"}) == SlotSet("place", "Fulda")
+
+
+# --- the graph runner -------------------------------------------------------------------
+class Counted(GraphComponent):
+    """A node that adds its inputs (and an offset from its config) and counts its runs."""
+
+    runs: List[str] = []
+
+    def __init__(self, config: Dict[str, Any], name: str) -> None:
+        self.offset, self.name = config.get("offset", 0), name
+
+    @classmethod
+    def create(cls, config: Dict[str, Any], model_storage: Any, resource: Any,
+               execution_context: ExecutionContext) -> "Counted":
+        return cls(config, execution_context.node_name)
+
+    def add(self, **numbers: int) -> int:
+        Counted.runs.append(self.name)
+        if self.offset < 0:
+            raise ValueError("negative offset")
+        return sum(numbers.values()) + self.offset
+
+
+def node(needs: Dict[str, str], offset: int = 0, target: bool = False) -> SchemaNode:
+    return SchemaNode(needs=needs, uses=Counted, constructor_name="create", fn="add",
+                      config={"offset": offset}, eager=True, is_target=target)
+
+
+def runner(tmp_path: Path, **nodes: SchemaNode) -> DaskGraphRunner:
+    schema = GraphSchema(nodes)
+    return DaskGraphRunner(schema, LocalModelStorage(tmp_path), ExecutionContext(schema, "m"))
+
+
+def test_the_graph_runs_each_needed_node_once_with_the_results_dask_gives(tmp_path: Path) -> None:
+    graph = runner(tmp_path,
+                   a=node({"x": "__x__"}, offset=1),
+                   b=node({"first": "a", "x": "__x__"}, offset=10),
+                   c=node({"first": "a", "second": "b"}, target=True),
+                   unused=node({"x": "__x__"}, offset=100),
+                   d=node({"first": "c"}, offset=1000, target=True))
+    assert DaskGraphRunner.run.__module__ == "ops.rasa_patches"
+    for targets in (["c"], ["d", "c"], ["b"], None):
+        Counted.runs.clear()
+        ours = graph.run(inputs={"__x__": 5}, targets=targets)
+        our_runs = sorted(Counted.runs)
+        Counted.runs.clear()
+        assert ours == graph.run_with_dask(inputs={"__x__": 5}, targets=targets)
+        assert our_runs == sorted(Counted.runs)  # the same nodes, each once
+    # a = 5 + 1, b = a + 5 + 10, c = a + b, d = c + 1000; "unused" never runs
+    assert graph.run(inputs={"__x__": 5}, targets=["d", "c"]) == {"c": 27, "d": 1027}
+    assert graph.run(inputs={"__x__": 0}) == {"c": 12, "d": 1012}
+
+
+def test_graph_errors_are_the_ones_rasa_raises(tmp_path: Path) -> None:
+    graph = runner(tmp_path, a=node({"x": "__x__"}), bad=node({"x": "a"}, offset=-1, target=True))
+    for run in (graph.run, graph.run_with_dask):
+        with pytest.raises(GraphRunError, match="Missing input"):  # an input nobody passed
+            run(inputs={}, targets=["a"])
+        with pytest.raises(GraphComponentException):  # a node that fails
+            run(inputs={"__x__": 1}, targets=["bad"])
+        with pytest.raises(GraphRunError, match="clashes with a node name"):
+            run(inputs={"__x__": "a"}, targets=["a"])
