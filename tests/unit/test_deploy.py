@@ -27,7 +27,7 @@ def test_endpoints_take_everything_from_the_environment(monkeypatch: pytest.Monk
     assert tracker.type == "stores.tracker_store.PrivacyTrackerStore"
     assert tracker.kwargs["dialect"] == "postgresql" and tracker.url == "db"  # Rasa passes url as host
     assert tracker.kwargs["password"] == "secret"
-    assert lock.type == "redis" and lock.url == "redis" and lock.kwargs["password"] == "secret"
+    assert lock.type == "stores.lock_store.AtomicRedisLockStore" and lock.url == "redis" and lock.kwargs["password"] == "secret"
     assert action.url == ENV["ACTION_ENDPOINT_URL"]
     assert action.headers == {"X-Action-Token": "secret-token"} and action.kwargs["enable_selective_domain"]
     assert "secret" not in scale.ENDPOINTS.read_text()  # no secret in the file itself
