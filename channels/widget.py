@@ -7,8 +7,8 @@ then at ``/webhooks/widget/<file>``:
     socket.io.min.js (+ .map)         socket.io-client from widget/node_modules (``npm ci``)
     demo.html, demo.css               a demo page with the widget embedded
 
-This channel only serves files. Messages go through Rasa's socket.io channel (``socketio:``
-in credentials.yml), which the widget connects to. Only the files listed in ``FILES`` are
+This channel only serves files. Messages go through Rasa's socket.io channel
+(``channels.socketio.OriginCheckedSocketIO:`` in credentials.yml), which the widget connects to. Only the files listed in ``FILES`` are
 served: the file name is a dictionary key, never a path, so ``..`` and the like give 404.
 
 It also repairs a bug of Rasa 3.6 that otherwise silences the widget: with

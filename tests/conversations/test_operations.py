@@ -45,6 +45,23 @@ def test_cors_only_for_the_configured_origin(servers: str, bot_env: Dict[str, st
     assert "Access-Control-Allow-Origin" not in evil.headers
 
 
+def test_socketio_refuses_pages_of_other_origins(servers: str, bot_env: Dict[str, str]) -> None:
+    """The WebSocket/polling endpoint: the configured origin and the bot's own pages only."""
+    url = base(servers) + "/socket.io/"
+    params = {"EIO": "4", "transport": "polling"}
+    own = base(servers)  # the widget served by the bot itself
+    for origin, status in ((bot_env["CORS_ORIGINS"], 200), (own, 200), (None, 200), ("https://evil.example", 400)):
+        headers = {"Origin": origin} if origin else {}
+        answer = requests.get(url, params=params, headers=headers, timeout=10)
+        assert answer.status_code == status, origin
+        if status == 200:
+            assert answer.text.startswith("0{") and '"sid"' in answer.text  # an engine.io handshake
+    evil_ws = requests.get(url, params={"EIO": "4", "transport": "websocket"}, timeout=10,
+                           headers={"Origin": "https://evil.example", "Connection": "Upgrade", "Upgrade": "websocket",
+                                    "Sec-WebSocket-Version": "13", "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="})
+    assert evil_ws.status_code == 400
+
+
 def test_an_oversized_message_gets_a_clear_reply(bot: Bot, bot_env: Dict[str, str]) -> None:
     text = bot.text(bot.say("Ich suche einen Deutschkurs in Kassel. " * 2000))  # 78,000 characters
     assert "Ihre Nachricht ist zu lang" in text and "2000 Zeichen" in text

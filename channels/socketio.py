@@ -1,0 +1,57 @@
+"""Rasa's socket.io channel, with the browser origin checked.
+
+Enabled in credentials.yml as ``channels.socketio.OriginCheckedSocketIO:`` (same settings
+as Rasa's ``socketio:``; the URL stays ``/socket.io/``).
+
+Rasa 3.6 creates its socket.io server with ``cors_allowed_origins=[]``, which switches off
+engine.io's origin check. For HTTP long-polling the browser still applies CORS (Rasa's
+``--cors``), but a WebSocket is not subject to CORS: any web page could open one to the
+bot. Here a request whose ``Origin`` header is neither one of ``CORS_ORIGINS`` (the same
+space-separated list ``scripts/run_bot.sh`` passes to ``--cors``) nor the bot's own address
+is refused with 400 before engine.io sees it. Requests without ``Origin`` (not from a
+browser page) are let through, as engine.io does.
+"""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Any, Awaitable, Callable, FrozenSet, Text
+
+from rasa.core.channels.channel import UserMessage
+from rasa.core.channels.socketio import SocketIOInput
+from sanic import Blueprint, response
+from sanic.request import Request
+
+logger = logging.getLogger(__name__)
+
+
+def allowed_origins() -> FrozenSet[str]:
+    """``CORS_ORIGINS``, with run_bot.sh's default (the local demo page)."""
+    default = f"http://localhost:{os.environ.get('RASA_PORT', '5005')}"
+    return frozenset(os.environ.get("CORS_ORIGINS", default).split())
+
+
+def origin_allowed(request: Request, allowed: FrozenSet[str]) -> bool:
+    """No ``Origin`` header, a configured origin, or the bot's own address."""
+    origin = request.headers.get("origin")
+    return not origin or origin in allowed or origin == f"{request.scheme}://{request.host}"
+
+
+class OriginCheckedSocketIO(SocketIOInput):
+    """``SocketIOInput`` whose engine.io endpoint refuses pages from other origins."""
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        blueprint = super().blueprint(on_new_message)
+        assert self.sio is not None  # set by Rasa's blueprint()
+        engine = self.sio.eio
+        handle = engine.handle_request  # the route is added from this attribute when the app starts
+        allowed = allowed_origins()
+
+        async def handle_request(request: Request, *args: Any, **kwargs: Any) -> Any:
+            if not origin_allowed(request, allowed):
+                logger.info("socket.io: request from a page of another origin refused")
+                return response.text("Not an accepted origin.", status=400)
+            return await handle(request, *args, **kwargs)
+
+        engine.handle_request = handle_request
+        return blueprint
