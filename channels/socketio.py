@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Awaitable, Callable, FrozenSet, Text
+from typing import Any, Awaitable, Callable, FrozenSet
+from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput
@@ -32,9 +33,13 @@ def allowed_origins() -> FrozenSet[str]:
 
 
 def origin_allowed(request: Request, allowed: FrozenSet[str]) -> bool:
-    """No ``Origin`` header, a configured origin, or the bot's own address."""
+    """No ``Origin`` header, a configured origin, or the bot's own host (with port).
+
+    Only host and port are compared for the bot's own pages: behind a proxy that ends TLS
+    the bot sees ``http`` while the page is ``https``.
+    """
     origin = request.headers.get("origin")
-    return not origin or origin in allowed or origin == f"{request.scheme}://{request.host}"
+    return not origin or origin in allowed or urlsplit(origin).netloc == request.host
 
 
 class OriginCheckedSocketIO(SocketIOInput):

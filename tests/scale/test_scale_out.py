@@ -131,6 +131,14 @@ def test_health_through_the_load_balancer(stack: scale.Stack) -> None:
     assert response.json()["status"] == "ok"
 
 
+def test_socketio_through_the_load_balancer_accepts_only_known_pages(stack: scale.Stack) -> None:
+    """The widget's pages at nginx's address get a socket.io handshake; pages of other sites get 400."""
+    url, params = f"{stack.url}/socket.io/", {"EIO": "4", "transport": "polling"}
+    own = requests.get(url, params=params, headers={"Origin": stack.url}, timeout=30)
+    assert own.status_code == 200 and '"sid"' in own.text
+    assert requests.get(url, params=params, headers={"Origin": "https://evil.example"}, timeout=30).status_code == 400
+
+
 def test_interleaved_conversations_alternate_servers_and_lose_nothing(stack: scale.Stack) -> None:
     # Round-robin over 2 servers with 3 conversations taking turns: each conversation's next
     # message always goes to the other server than its previous one.
