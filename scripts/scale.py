@@ -160,12 +160,14 @@ def rasa_env(extra: Dict[str, str]) -> Dict[str, str]:
 
 def start_rasa(model: Path, port: int, env: Dict[str, str], log: Path, credentials: Path,
                endpoints: Path = ENDPOINTS) -> subprocess.Popen:
-    """One ``rasa run`` on 127.0.0.1:``port``; HTTP API only with the token, if RASA_TOKEN is set."""
+    """One ``rasa run`` on 127.0.0.1:``port``, with the options of scripts/run_bot.sh: HTTP API
+    only with the token (if RASA_TOKEN is set), CORS for CORS_ORIGINS, JSON logs if LOG_FORMAT=json."""
     api = ["--enable-api", "--auth-token", env["RASA_TOKEN"]] if env.get("RASA_TOKEN") else []
     cors = ["--cors", *env["CORS_ORIGINS"].split()] if env.get("CORS_ORIGINS") else []
+    logs = ["--logging-config-file", "ops/logging-json.yml"] if env.get("LOG_FORMAT") == "json" else []
     return subprocess.Popen([RASA, "run", "--model", str(model), "--endpoints", str(endpoints),
                              "--credentials", str(credentials), "--interface", "127.0.0.1", "--port", str(port),
-                             *api, *cors],
+                             *api, *cors, *logs],
                             cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
                             start_new_session=True)
 

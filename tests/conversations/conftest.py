@@ -8,10 +8,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
-import subprocess
 import sys
-import time
 import uuid
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
@@ -21,29 +18,10 @@ import requests
 from messenger_api import TELEGRAM_BOT_NAME, MessengerApi
 
 ROOT = Path(__file__).resolve().parents[2]
-RASA = str(ROOT / ".venv" / "bin" / "rasa")
-PYTHON = str(ROOT / ".venv" / "bin" / "python")
+sys.path.insert(0, str(ROOT / "scripts"))
+import scale  # noqa: E402  (starts, waits for and stops the servers as `make scale` does)
+
 MODEL = ROOT / "models" / "integrationsbot.tar.gz"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(url: str, timeout: float, proc: subprocess.Popen, method: str = "get", **kw: Any) -> None:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"{url}: server exited with {proc.returncode}")
-        try:
-            if getattr(requests, method)(url, timeout=5, **kw).status_code == 200:
-                return
-        except requests.RequestException:
-            pass
-        time.sleep(1)
-    raise RuntimeError(f"{url} did not come up in {timeout}s")
 
 
 class Bot:
@@ -109,46 +87,32 @@ def bot_env(tmp_path_factory: pytest.TempPathFactory) -> Dict[str, str]:
             "RASA_TELEMETRY_ENABLED": "false", "LOG_DIR": str(tmp_path_factory.mktemp("logs"))}
 
 
-def security_args(env: Dict[str, str]) -> List[str]:
-    """`rasa run` options for the HTTP API (token, else off), CORS and JSON logs, as in scripts/run_bot.sh."""
-    api = ["--enable-api", "--auth-token", env["RASA_TOKEN"]] if env.get("RASA_TOKEN") else []
-    logs = ["--logging-config-file", "ops/logging-json.yml"] if env.get("LOG_FORMAT") == "json" else []
-    return api + ["--cors", *env["CORS_ORIGINS"].split()] + logs
-
-
 @contextlib.contextmanager
 def running_bot(env: Dict[str, str], logs: Path, credentials: str) -> Iterator[Dict[str, Any]]:
-    """Action server + Rasa server started with ``env``, stopped afterwards.
+    """Action server + Rasa server (endpoints.yml) started with ``env``, stopped afterwards.
 
     Yields ``rest`` (REST webhook URL), ``base`` (server URL), ``env`` (with the action
     endpoint) and ``procs`` ([action server, Rasa server])."""
     if not MODEL.exists():
         pytest.fail(f"{MODEL} missing: run `make train` first")
-    actions_port, rasa_port = free_port(), free_port()
+    actions_port, rasa_port = scale.free_port(), scale.free_port()
     # The action server only answers calls with the shared token (actions/server.py).
     env = {"ACTION_SERVER_TOKEN": uuid.uuid4().hex, **env,
            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook"}
-    procs = [
-        subprocess.Popen([PYTHON, "-m", "actions.server", "--port", str(actions_port), "--actions", "actions"],
-                         cwd=ROOT, env=env, stdout=open(logs / "actions.log", "w"), stderr=subprocess.STDOUT),
-        subprocess.Popen([RASA, "run", "--model", str(MODEL), "--port", str(rasa_port), "--endpoints",
-                          "endpoints.yml", "--credentials", credentials, *security_args(env)],
-                         cwd=ROOT, env=env, stdout=open(logs / "rasa.log", "w"), stderr=subprocess.STDOUT),
-    ]
+    procs = [scale.start_actions(actions_port, env, logs / "actions.log")]
     try:
-        wait_for(f"http://127.0.0.1:{actions_port}/health", 120, procs[0])
+        procs.append(scale.start_rasa(MODEL, rasa_port, env, logs / "rasa.log", Path(credentials),
+                                      endpoints=ROOT / "endpoints.yml"))
         base = f"http://127.0.0.1:{rasa_port}"
         rest = base + "/webhooks/rest/webhook"
-        wait_for(rest, 300, procs[1], method="post", json={"sender": "warmup", "message": "Hallo"})
+        scale.wait_until(lambda: requests.get(f"http://127.0.0.1:{actions_port}/health", timeout=5).ok,
+                         f"action server (log in {logs})", 120, procs[0])
+        scale.wait_until(lambda: requests.post(rest, json={"sender": "warmup", "message": "Hallo"}, timeout=30).ok,
+                         f"Rasa server (log in {logs})", 300, procs[1])
         yield {"rest": rest, "base": base, "env": env, "procs": procs}
     finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
-            try:
-                p.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                p.kill()
+        for proc in procs:
+            scale.stop(proc, timeout=20)
 
 
 @pytest.fixture(scope="session")
