@@ -8,10 +8,14 @@ digits could be mistaken for a phone number):
 * full dates such as a date of birth   -> ``[DATUM]``
 * phone numbers (6 or more digits)     -> ``[TELEFON]``
 * street and house number              -> ``[ADRESSE]``
+* a name the user introduces           -> ``[NAME]``
+  ("ich heiße …", "mein Name ist …", "Name: …", "my name is …", "call me …": the next
+  word, and up to two more if they start with a capital letter)
 
 Postal codes (5 digits), years and short numbers such as 112 stay, so that the stored
-conversation still shows what was asked. Names cannot be found reliably without a
-named-entity model and are not masked (see README, Datenschutz).
+conversation still shows what was asked. Names elsewhere in a text ("Frau Yilmaz hat
+gesagt …") cannot be found reliably without a named-entity model and are not masked
+(see README, Datenschutz).
 """
 from __future__ import annotations
 
@@ -31,6 +35,13 @@ STREET = re.compile(
     r"\s*\d{1,4}(?:\s?[a-zA-Z]\b)?",
     re.IGNORECASE,
 )
+# The intro is matched in any case; the name is its next word, plus up to two capitalised ones.
+NAME = re.compile(
+    r"(?P<intro>\b(?i:ich\s+hei(?:ß|ss|s)e?|mein(?:\s+(?:vor|nach|familien))?\s*name\s+(?:ist|lautet)|"
+    r"(?:vor|nach|familien)?name\s*:|my\s+(?:first\s+|last\s+|full\s+)?name\s+is|i\s+am\s+called|"
+    r"i'?m\s+called|call\s+me))\s+"
+    r"(?P<name>[^\W\d_][\w'-]*(?:\s+[A-ZÄÖÜ][\w'-]*){0,2})"
+)
 MIN_PHONE_DIGITS = 6
 
 SIMPLE: List[Tuple[Pattern[str], str]] = [(EMAIL, "[E-MAIL]"), (IBAN, "[IBAN]"), (DATE, "[DATUM]")]
@@ -42,13 +53,15 @@ def _phone(match: "re.Match[str]") -> str:
 
 
 def mask(text: str) -> str:
-    """``text`` with e-mail addresses, IBANs, dates, phone numbers and street addresses masked."""
+    """``text`` with e-mail addresses, IBANs, dates, phone numbers, street addresses and
+    introduced names masked."""
     if not text:
         return text
     for pattern, placeholder in SIMPLE:
         text = pattern.sub(placeholder, text)
     text = PHONE.sub(_phone, text)
-    return STREET.sub("[ADRESSE]", text)
+    text = STREET.sub("[ADRESSE]", text)
+    return NAME.sub(lambda m: f"{m.group('intro')} [NAME]", text)
 
 
 def cap(text: str, max_chars: int) -> str:

@@ -68,9 +68,23 @@ def test_masks_phone_numbers_emails_and_more() -> None:
     assert "35390 Gießen" in masked  # a postal code alone identifies nobody and stays
 
 
+def test_masks_names_the_user_introduces() -> None:
+    cases = {
+        "Ich heiße Ahmed Al-Hassan und suche einen Deutschkurs": "Ich heiße [NAME] und suche einen Deutschkurs",
+        "hallo ich heisse maria, wo ist die beratung?": "hallo ich heisse [NAME], wo ist die beratung?",
+        "Mein Name ist Olga Petrova. Ich wohne in Kassel": "Mein Name ist [NAME]. Ich wohne in Kassel",
+        "Name: Tarek Haddad": "Name: [NAME]",
+        "My name is John Smith, I need help": "My name is [NAME], I need help",
+        "hi, call me Sam": "hi, call me [NAME]",
+    }
+    for text, masked in cases.items():
+        assert masking.mask(text) == masked
+
+
 def test_leaves_ordinary_questions_alone() -> None:
     for text in ("Deutschkurs in Kassel", "Notruf 112", "Ich habe 3 Kinder und bin 34 Jahre alt",
-                 "Einbürgerungstest 2025", "Platz 2 im Kurs", "Öffnungszeiten 9-12 Uhr"):
+                 "Einbürgerungstest 2025", "Platz 2 im Kurs", "Öffnungszeiten 9-12 Uhr",
+                 "Wie heißt das Amt in Kassel?", "Der Kurs heißt Deutsch für Frauen", "Wie ist Ihr Name?"):
         assert masking.mask(text) == text
 
 
