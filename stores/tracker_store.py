@@ -10,7 +10,7 @@ are Rasa's own ``SQLTrackerStore``. This subclass changes *what* is written, bec
 Open Source has no hook for that (the anonymisation pipeline is a Rasa Pro feature):
 
 * user text, ``parse_data.text`` and entity values: e-mail addresses, phone numbers,
-  IBANs, dates and street addresses masked (``stores.masking``), cut to
+  IBANs, dates, street addresses and names the user introduces masked (``stores.masking``), cut to
   ``MAX_MESSAGE_CHARS``;
 * metadata the channel sent with a user message (and the ``session_started_metadata``
   slot) is dropped, so that nothing but the channel's sender id identifies a user.
@@ -40,8 +40,8 @@ from rasa.shared.constants import ASSISTANT_ID_KEY
 from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SlotSet, UserUttered
-from rasa.shared.nlu.constants import INTENT_NAME_KEY
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa.shared.nlu.constants import INTENT_NAME_KEY
 
 from stores import masking, settings
 
