@@ -11,8 +11,8 @@ import os
 import sys
 from pathlib import Path
 
-MIN_INTENT_ACCURACY = float(os.environ.get("MIN_INTENT_ACCURACY", "0.92"))
-MIN_INTENT_F1 = float(os.environ.get("MIN_INTENT_F1", "0.92"))
+MIN_INTENT_ACCURACY = float(os.environ.get("MIN_INTENT_ACCURACY", "0.93"))
+MIN_INTENT_F1 = float(os.environ.get("MIN_INTENT_F1", "0.93"))
 MIN_PLACE_F1 = float(os.environ.get("MIN_PLACE_F1", "0.95"))
 
 
