@@ -21,14 +21,17 @@ def classify(text: str, intent: str = "out_of_scope") -> str:
 
 @pytest.mark.parametrize("text", ["Mein Opa ist ohnmächtig", "Meine Tochter ist vom Balkon gestuerzt", "ich will nicht mehr leben", "Er schlägt mich jeden Tag",
                                   "UEBERDOSIS", "mein Kind blutet am Kopf", "er hat eine Waffe",
-                                  "please help, my friend took too many pills", "I want to kill myself"])
+                                  "please help, my friend took too many pills", "I want to kill myself",
+                                  "my husband is hitting me", "they beat me again yesterday",
+                                  "ich möchte einfach weg aus meinem leben", "ich sehe keinen sinn mehr im leben"])
 def test_crisis_words_always_give_crisis(text: str) -> None:
     assert classify(text) == "crisis"
 
 
 @pytest.mark.parametrize("text", ["Wo gibt es einen Deutschkurs in Kassel?", "Ich wurde diskriminiert",
                                   "/ask_psz", "Was ist der Integrationsplan?", "Wo ist die Ausländerbehörde?",
-                                  "Ich bin ohne Führerschein gefahren", "Where can I find a German course?"])
+                                  "Ich bin ohne Führerschein gefahren", "Where can I find a German course?",
+                                  "Das macht keinen Sinn mehr", "Hit me up with the address please"])
 def test_other_messages_keep_their_intent(text: str) -> None:
     assert classify(text) == "out_of_scope"
 
