@@ -23,7 +23,9 @@ import re
 from typing import List, Pattern, Tuple
 
 EMAIL = re.compile(r"[\w.%+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}\b", re.IGNORECASE)
+# Country code, check digits, then groups of four (spaces optional) and a short last group;
+# a word after the IBAN ("... 00 bitte") is not taken for part of it.
+IBAN = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b", re.IGNORECASE)
 DATE = re.compile(r"\b\d{1,2}\s?[./-]\s?\d{1,2}\s?[./-]\s?(?:19|20)\d{2}\b")
 # A run of digits, spaces and phone punctuation, optionally starting with + or (;
 # counted as a phone number only if it holds at least 6 digits (see _phone).
