@@ -27,7 +27,7 @@ SPACES = re.compile(r"[ \t]{2,}")
 def without_contact_data(text: str) -> str:
     """``text`` without e-mail addresses, IBANs and phone numbers (6 or more digits)."""
     text = masking.IBAN.sub(" ", masking.EMAIL.sub(" ", text))
-    text = masking.PHONE.sub(lambda m: " " if masking._phone(m) != m.group(0) else m.group(0), text)
+    text = masking.PHONE.sub(lambda m: " " if masking.is_phone(m) else m.group(0), text)
     return SPACES.sub(" ", text).strip()
 
 

@@ -49,9 +49,13 @@ MIN_PHONE_DIGITS = 6
 SIMPLE: List[Tuple[Pattern[str], str]] = [(EMAIL, "[E-MAIL]"), (IBAN, "[IBAN]"), (DATE, "[DATUM]")]
 
 
+def is_phone(match: "re.Match[str]") -> bool:
+    """A ``PHONE`` match with enough digits to be a phone number (not a year or 112)."""
+    return sum(ch.isdigit() for ch in match.group(0)) >= MIN_PHONE_DIGITS
+
+
 def _phone(match: "re.Match[str]") -> str:
-    digits = sum(ch.isdigit() for ch in match.group(0))
-    return "[TELEFON]" if digits >= MIN_PHONE_DIGITS else match.group(0)
+    return "[TELEFON]" if is_phone(match) else match.group(0)
 
 
 def mask(text: str) -> str:

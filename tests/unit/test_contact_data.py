@@ -17,7 +17,7 @@ def test_questions_numbers_and_places_stay() -> None:
         assert without_contact_data(text) == text
 
 
-def test_the_component_changes_only_the_nlu_text() -> None:
+def test_the_component_cuts_contact_data_from_the_message_text() -> None:
     message = Message(data={TEXT: "Deutschkurs in Fulda, Tel 0661 123456"})
     ContactDataRemover().process([message])
     assert message.get(TEXT) == "Deutschkurs in Fulda, Tel"
