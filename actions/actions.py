@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import config, language, ranking, render
+from actions import config, language, naturalisation, ranking, render, routes
 from actions.knowledge import Knowledge, KnowledgeStore, Offering, Topic
 from actions.places import Place, normalise
 
@@ -19,6 +19,10 @@ STORE = KnowledgeStore(config.KNOWLEDGE_DIR)
 WHOLE_STATE = "Hessen"
 #: Intents that continue the last topic instead of starting a new one.
 CONTINUING_INTENTS = {"inform_place", "deny", "affirm"}
+#: Topic whose answer names the office that takes the application (actions.naturalisation).
+NATURALISATION = "einbuergerung"
+#: How many official finder links one answer shows at most.
+MAX_LINKS = 2
 
 
 def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
@@ -41,6 +45,39 @@ def send_offerings(dispatcher: CollectingDispatcher, offerings: List[Offering], 
     lang = tracker.get_slot("language")
     for offering in offerings:
         dispatcher.utter_message(response="utter_offering", **render.offering_variables(offering, domain, lang))
+
+
+def send_links(dispatcher: CollectingDispatcher, knowledge: Knowledge, topic_id: str, place: Optional[Place],
+               domain: Dict[Text, Any], tracker: Tracker) -> None:
+    """Official finders for the topic, filled in for the place where the link allows it."""
+    lang = tracker.get_slot("language")
+    for link, url in routes.place_links(knowledge, topic_id, place)[:MAX_LINKS]:
+        dispatcher.utter_message(response="utter_link", **render.link_variables(link, url, domain, lang))
+
+
+def naturalisation_office(knowledge: Knowledge, place: Optional[Place], matches: List[ranking.Match]
+                          ) -> Tuple[List[ranking.Match], Optional[Dict[str, Any]]]:
+    """Who takes the naturalisation application for this municipality.
+
+    Returns the offerings without the office that does not take it, and the message that
+    says who does (None if the bot cannot tell: then it shows the Kreis office and the
+    official link for the place, and says nothing it does not know)."""
+    found = knowledge.naturalisation.responsible(place, knowledge.gazetteer)
+    if found is None or place is None:
+        return matches, None
+    district = knowledge.gazetteer.get(place.district or "")
+    other = knowledge.gazetteer.get(found.other)
+    rule = "" if found.basis in (naturalisation.BY_CITY, naturalisation.BY_LIST) else "_rule"
+    message = {"response": f"utter_naturalisation_{found.office}{rule}", "place": render.safe(place.name),
+               "district": render.safe(district.name if district else ""),
+               "other": render.safe(other.name if other else ""),
+               "threshold": f"{knowledge.naturalisation.threshold:,}".replace(",", ".")}
+    if found.basis == naturalisation.BY_CITY:
+        return matches, message
+    if found.office in (naturalisation.MUNICIPALITY, naturalisation.OTHER_MUNICIPALITY):
+        district_level = place.chain().index(place.district)
+        return [m for m in matches if m.level != district_level], message
+    return [m for m in matches if m.level != 0], message
 
 
 class ActionShowMenu(Action):
@@ -96,21 +133,28 @@ class ActionFindOfferings(Action):
             dispatcher.utter_message(response="utter_ask_place")
             return [SlotSet("topic", topic.id), SlotSet("awaiting_place", True)]
 
-        if question_ids:
-            offerings = ranking.by_ids(knowledge, question_ids)
-        else:
-            matches = ranking.find(knowledge, topic.id, place, outside, limit=config.MAX_OFFERINGS)
-            offerings = [m.offering for m in matches]
+        matches = [] if question_ids else ranking.find(knowledge, topic.id, place, outside)
+        office_message = None
+        if topic.id == NATURALISATION and not question_ids and not outside:
+            matches, office_message = naturalisation_office(knowledge, place, matches)
+        offerings = (ranking.by_ids(knowledge, question_ids) if question_ids
+                     else [m.offering for m in matches[:config.MAX_OFFERINGS]])
+        label = self._topic_label(topic, tracker)
         if outside:
             dispatcher.utter_message(response="utter_outside_hessen", place=render.safe(place_text or ""))
         elif place_text and place_text != WHOLE_STATE:
-            dispatcher.utter_message(response="utter_offerings_for_place", topic=self._topic_label(topic, tracker),
-                                     place=render.safe(self._label(place, place_text)))
+            heading = "utter_offerings_for_place" if routes.has_local(matches, place) or question_ids \
+                else "utter_no_local_offering"
+            dispatcher.utter_message(response=heading, topic=label, place=render.safe(self._label(place, place_text)))
         else:
-            dispatcher.utter_message(response="utter_offerings_for_hessen", topic=self._topic_label(topic, tracker))
+            dispatcher.utter_message(response="utter_offerings_for_hessen", topic=label)
+        if office_message:
+            dispatcher.utter_message(**office_message)
         if not offerings:
             dispatcher.utter_message(response="utter_no_offerings")
         send_offerings(dispatcher, offerings, domain, tracker)
+        if not question_ids:
+            send_links(dispatcher, knowledge, topic.id, None if outside else place, domain, tracker)
         events += [SlotSet("last_offerings", [o.id for o in offerings]), SlotSet("fallback_count", 0.0)]
         return events
 

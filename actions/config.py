@@ -10,5 +10,5 @@ ROOT = Path(__file__).resolve().parent.parent
 KNOWLEDGE_DIR = Path(os.environ.get("KNOWLEDGE_DIR", ROOT / "knowledge"))
 #: How many offerings one answer shows at most.
 MAX_OFFERINGS = int(os.environ.get("MAX_OFFERINGS", "3"))
-#: Check dates older than this many days are reported by `make stale`.
-STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "365"))
+#: `make stale` lists entries whose newest source (the page's own date) is older than this.
+STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "730"))

@@ -16,6 +16,9 @@ from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
+from actions import evidence
+from actions.links import PLACEHOLDERS, Link, pattern_matches, placeholders
+from actions.naturalisation import NaturalisationRules, check as check_naturalisation, load_rules
 from actions.places import Gazetteer
 
 logger = logging.getLogger(__name__)
@@ -27,6 +30,10 @@ ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PHONE_RE = re.compile(r"^\+?[0-9][0-9 /()\-]{1,30}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 URL_RE = re.compile(r"^https?://[^\s]+\.[^\s]+$")
+PUBLISHED_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+RETRIEVED_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*,\s*(\S.*)$")
+#: Longest quote accepted (the guide asks for about 300 characters).
+MAX_QUOTE = 360
 
 
 @dataclass(frozen=True)
@@ -53,9 +60,29 @@ class Contact:
 
 @dataclass(frozen=True)
 class Source:
+    """A page an entry's facts come from.
+
+    ``published`` is the page's own date ("2024", "2024-09" or "2024-09-18"; "" if the page
+    shows none); ``retrieved`` is when we read it and ``retrieved_how`` how (live page,
+    stored copy).  Users see only ``published``.
+    """
+
     url: str
-    checked: dt.date
+    retrieved: dt.date
+    retrieved_how: str = ""
     published: str = ""
+    quote: str = ""
+
+    @property
+    def published_date(self) -> Optional[dt.date]:
+        """The page's own date, with a missing month or day read as the first."""
+        if not PUBLISHED_RE.match(self.published):
+            return None
+        parts = [int(p) for p in self.published.split("-")] + [1, 1]
+        try:
+            return dt.date(parts[0], parts[1], parts[2])
+        except ValueError:
+            return None
 
 
 @dataclass(frozen=True)
@@ -71,11 +98,22 @@ class Offering:
     languages: Tuple[str, ...] = ()
     cost: str = ""
     items: Tuple[str, ...] = ()
+    also_for: Tuple[str, ...] = ()
     file: str = ""
 
     @property
-    def latest_check(self) -> dt.date:
-        return max(s.checked for s in self.sources)
+    def newest_source(self) -> Optional[Source]:
+        """The source with the newest own date, or None if no source shows a date."""
+        dated = [s for s in self.sources if s.published_date]
+        return max(dated, key=lambda s: s.published_date) if dated else None
+
+    @property
+    def has_contact(self) -> bool:
+        """Something to act on: a phone number, e-mail address or street address."""
+        return bool(self.contact.phone or self.contact.email or self.contact.address)
+
+    def is_about(self, topic_id: str) -> bool:
+        return self.topic == topic_id or topic_id in self.also_for
 
 
 @dataclass(frozen=True)
@@ -96,6 +134,8 @@ class Knowledge:
     offerings: Dict[str, Offering]
     gazetteer: Gazetteer
     problems: List[Problem] = field(default_factory=list)
+    links: List[Link] = field(default_factory=list)
+    naturalisation: NaturalisationRules = field(default_factory=NaturalisationRules)
 
     def topic_for_intent(self, intent: Optional[str]) -> Optional[Topic]:
         for topic in self.topics.values():
@@ -108,7 +148,10 @@ class Knowledge:
         return None
 
     def by_topic(self, topic_id: str) -> List[Offering]:
-        return [o for o in self.offerings.values() if o.topic == topic_id]
+        return [o for o in self.offerings.values() if o.is_about(topic_id)]
+
+    def links_for(self, topic_id: str) -> List[Link]:
+        return [link for link in self.links if link.topic == topic_id]
 
 
 def _text(value: Any) -> str:
@@ -146,10 +189,16 @@ def parse_offering(raw: Any, file: str, topics: Mapping[str, Topic], gazetteer: 
     topic = _text(raw.get("topic"))
     if topic not in topics:
         bad("topic", f"'{topic}' ist kein Thema aus topics.yml ({', '.join(topics)})")
+    elif file_topic(file) and file_topic(file) != topic:
+        bad("topic", f"'{topic}' passt nicht zum Dateinamen (erwartet: '{file_topic(file)}')")
+    also_for = [_text(t) for t in (raw.get("also_for") or [])]
+    for extra in also_for:
+        if extra not in topics:
+            bad("also_for", f"'{extra}' ist kein Thema aus topics.yml")
 
-    contact_raw = raw.get("contact") or {}
+    contact_raw = raw.get("contact")
     if not isinstance(contact_raw, dict):
-        bad("contact", "muss eine Zuordnung sein")
+        bad("contact", "Pflichtfeld fehlt oder ist keine Zuordnung (phone, email, web, address, hours)")
         contact_raw = {}
     for key in contact_raw:
         if key not in CONTACT_FIELDS:
@@ -173,22 +222,14 @@ def parse_offering(raw: Any, file: str, topics: Mapping[str, Topic], gazetteer: 
             else:
                 bad("serves", f"Ort '{place}' gibt es nicht in places.yml")
 
-    sources: List[Source] = []
-    sources_raw = raw.get("sources")
-    if not isinstance(sources_raw, list) or not sources_raw:
-        bad("sources", "mindestens eine Quelle (url, checked) ist Pflicht")
-    else:
-        for i, src in enumerate(sources_raw):
-            src = src if isinstance(src, dict) else {}
-            url, checked = _text(src.get("url")), _as_date(src.get("checked"))
-            if not URL_RE.match(url):
-                bad(f"sources[{i}].url", f"'{url}' ist keine Web-Adresse")
-            if checked is None:
-                bad(f"sources[{i}].checked", "Datum fehlt oder ist nicht im Format JJJJ-MM-TT")
-            elif checked > today:
-                bad(f"sources[{i}].checked", f"{checked} liegt in der Zukunft")
-            if url and checked:
-                sources.append(Source(url, checked, _text(src.get("published"))))
+    sources = _parse_sources(raw.get("sources"), bad, today)
+    quotes = [src.quote for src in sources]
+    if contact.phone and not evidence.phone_in(contact.phone, quotes):
+        bad("contact.phone", f"'{contact.phone}' steht in keinem Zitat (quote) der Quellen")
+    if contact.email and not evidence.email_in(contact.email, quotes):
+        bad("contact.email", f"'{contact.email}' steht in keinem Zitat (quote) der Quellen")
+    if contact.address and not evidence.address_in(contact.address, quotes):
+        bad("contact.address", f"'{contact.address}' steht in keinem Zitat (quote) der Quellen")
 
     for list_field in ("languages", "items"):
         value = raw.get(list_field) or []
@@ -201,8 +242,41 @@ def parse_offering(raw: Any, file: str, topics: Mapping[str, Topic], gazetteer: 
         serves=tuple(serves), sources=tuple(sources), contact=contact,
         audience=_text(raw.get("audience")), cost=_text(raw.get("cost")),
         languages=tuple(map(_text, raw.get("languages") or [])),
-        items=tuple(map(_text, raw.get("items") or [])), file=file,
+        items=tuple(map(_text, raw.get("items") or [])), also_for=tuple(also_for), file=file,
     ), []
+
+
+def file_topic(file: str) -> str:
+    """Topic a file name promises: 'offerings/psz.yml' and 'offerings/psz.nord.yml' -> 'psz'."""
+    return Path(file).name.split(".")[0] if file.startswith("offerings/") else ""
+
+
+def _parse_sources(sources_raw: Any, bad: Any, today: dt.date) -> List[Source]:
+    """Check the ``sources`` list: url, published, retrieved ("JJJJ-MM-TT, wie gelesen"), quote."""
+    sources: List[Source] = []
+    if not isinstance(sources_raw, list) or not sources_raw:
+        bad("sources", "mindestens eine Quelle (url, published, retrieved, quote) ist Pflicht")
+        return sources
+    for i, src in enumerate(sources_raw):
+        src = src if isinstance(src, dict) else {}
+        url, published, quote = _text(src.get("url")), _text(src.get("published")), _text(src.get("quote"))
+        retrieved = RETRIEVED_RE.match(_text(src.get("retrieved")))
+        day = _as_date(retrieved.group(1)) if retrieved else None
+        if not URL_RE.match(url):
+            bad(f"sources[{i}].url", f"'{url}' ist keine Web-Adresse")
+        if published and not (PUBLISHED_RE.match(published) and Source(url, today, "", published).published_date):
+            bad(f"sources[{i}].published", f"'{published}' ist kein Datum (JJJJ, JJJJ-MM oder JJJJ-MM-TT) und nicht leer")
+        if day is None:
+            bad(f"sources[{i}].retrieved", "fehlt oder nicht im Format \"JJJJ-MM-TT, wie gelesen\"")
+        elif day > today:
+            bad(f"sources[{i}].retrieved", f"{day} liegt in der Zukunft")
+        if len(quote) > MAX_QUOTE:
+            bad(f"sources[{i}].quote", f"zu lang ({len(quote)} Zeichen, höchstens etwa 300)")
+        if "checked" in src:
+            bad(f"sources[{i}].checked", "veraltetes Feld: bitte 'retrieved' verwenden")
+        if url and day:
+            sources.append(Source(url, day, retrieved.group(2).strip() if retrieved else "", published, quote))
+    return sources
 
 
 def _read_yaml(path: Path, problems: List[Problem]) -> Any:
@@ -248,13 +322,58 @@ def load_knowledge(directory: Path, today: Optional[dt.date] = None) -> Knowledg
                                         f"doppelt (schon in {offerings[offering.id].file})"))
                 continue
             offerings[offering.id] = offering
+    links = load_links(directory / "links.yml", topics, problems, today)
+    rules = load_rules(directory)
+    problems.extend(Problem("naturalisation.yml", entry, "-", msg) for entry, msg in check_naturalisation(rules, gazetteer))
     for intent, ids in questions.items():
         for oid in ids:
             if oid not in offerings:
                 problems.append(Problem("topics.yml", intent, "questions", f"Angebot '{oid}' fehlt"))
     for problem in problems:
         logger.warning("Wissensbasis: %s (Eintrag übersprungen)", problem)
-    return Knowledge(topics, questions, offerings, gazetteer, problems)
+    return Knowledge(topics, questions, offerings, gazetteer, problems, links, rules)
+
+
+def load_links(path: Path, topics: Mapping[str, Topic], problems: List[Problem],
+               today: Optional[dt.date] = None) -> List[Link]:
+    """Read links.yml: each link's pattern must have been seen on a real page (a source URL)."""
+    if not path.exists():
+        return []
+    today = today or dt.date.today()
+    data = _read_yaml(path, problems) or {}
+    links: List[Link] = []
+    for raw in data.get("links") or []:
+        raw = raw if isinstance(raw, dict) else {}
+        lid = _text(raw.get("id")) or "?"
+        found: List[Problem] = []
+
+        def bad(fld: str, msg: str) -> None:
+            found.append(Problem("links.yml", lid, fld, msg))
+
+        url, topic = _text(raw.get("url")), _text(raw.get("topic"))
+        if not ID_RE.match(lid):
+            bad("id", "fehlt oder enthält andere Zeichen als a-z, 0-9 und '-'")
+        if topic not in topics:
+            bad("topic", f"'{topic}' ist kein Thema aus topics.yml")
+        if not _text(raw.get("name")):
+            bad("name", "Pflichtfeld fehlt")
+        if not URL_RE.match(url):
+            bad("url", f"'{url}' ist keine Web-Adresse")
+        unknown = [p for p in placeholders(url) if p not in PLACEHOLDERS]
+        if unknown:
+            bad("url", f"unbekannte Platzhalter {unknown} (erlaubt: {', '.join(PLACEHOLDERS)})")
+        sources = _parse_sources(raw.get("sources"), bad, today)
+        if url and sources and placeholders(url) and not any(pattern_matches(url, s.url) for s in sources):
+            bad("sources", "keine Quelle ist eine echte Seite dieser Form (url mit eingesetzten Werten)")
+        if url and sources and not placeholders(url) and not any(url in (s.url, *s.quote.split()) for s in sources) \
+                and not any(url in s.quote for s in sources):
+            bad("sources", "der Link ist weder selbst eine Quelle noch steht er in einem Zitat (quote)")
+        problems.extend(found)
+        if not found:
+            newest = max((s for s in sources if s.published_date), key=lambda s: s.published_date, default=None)
+            links.append(Link(lid, topic, _text(raw["name"]), url, _text(raw.get("description")),
+                              newest.published if newest else ""))
+    return links
 
 
 class KnowledgeStore:

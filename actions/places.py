@@ -48,6 +48,7 @@ class Place:
     kind: str  # "region", "landkreis", "kreisfreie_stadt", "municipality"
     district: Optional[str] = None  # district id (municipalities)
     region: Optional[str] = None  # region id (districts and municipalities)
+    ags: str = ""  # Amtlicher Gemeindeschlüssel: 8 digits (municipality), 5 digits (district)
 
     def chain(self) -> Tuple[str, ...]:
         """This place and the areas containing it, smallest first."""
@@ -73,12 +74,15 @@ class Gazetteer:
         places: List[Place] = []
         aliases: Dict[str, List[str]] = {}
         districts = {d["id"]: d for d in data.get("districts", [])}
+        district_ags: Dict[str, str] = {}
         for m in data.get("municipalities", []):
             region = districts.get(m["district"], {}).get("region")
-            places.append(Place(m["id"], m["name"], "municipality", m["district"], region))
+            ags = str(m.get("ags") or "")
+            places.append(Place(m["id"], m["name"], "municipality", m["district"], region, ags))
             aliases[m["id"]] = m.get("aliases") or []
+            district_ags.setdefault(m["district"], ags[:5])
         for d in data.get("districts", []):
-            places.append(Place(d["id"], d["name"], d["kind"], None, d["region"]))
+            places.append(Place(d["id"], d["name"], d["kind"], None, d["region"], district_ags.get(d["id"], "")))
             aliases[d["id"]] = d.get("aliases") or []
         for r in data.get("regions", []):
             places.append(Place(r["id"], r["name"], "region"))
@@ -87,6 +91,14 @@ class Gazetteer:
 
     def get(self, place_id: str) -> Optional[Place]:
         return self.places.get(place_id)
+
+    def municipalities(self, district_id: Optional[str] = None) -> List[Place]:
+        """All municipalities, or those of one district, in file order."""
+        return [p for p in self.places.values() if p.kind == "municipality"
+                and (district_id is None or p.district == district_id)]
+
+    def districts(self) -> List[Place]:
+        return [p for p in self.places.values() if p.kind in ("landkreis", "kreisfreie_stadt")]
 
     def spellings(self) -> List[str]:
         """All normalised spellings the gazetteer knows (for tests and NLU generation)."""

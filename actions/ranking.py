@@ -30,14 +30,15 @@ def levels_for(place: Optional[Place], outside_hessen: bool = False) -> List[str
 
 def rank(offerings: Iterable[Offering], place: Optional[Place], outside_hessen: bool = False,
          limit: Optional[int] = None) -> List[Match]:
-    """Offerings serving the place, most local first; ties keep the knowledge-file order."""
+    """Offerings serving the place, most local first, those with a contact first within a level."""
     levels = levels_for(place, outside_hessen)
     matches = []
     for offering in offerings:
         hits = [levels.index(s) for s in offering.serves if s in levels]
         if hits:
             matches.append(Match(offering, min(hits)))
-    matches.sort(key=lambda m: m.level)  # stable sort keeps file order within a level
+    # Most local first; within a level, offerings with a contact first; then file order.
+    matches.sort(key=lambda m: (m.level, not m.offering.has_contact))
     return matches[:limit] if limit else matches
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
 
-from actions.knowledge import CONTACT_FIELDS, Offering
+from actions.knowledge import CONTACT_FIELDS, Offering, Source
+from actions.links import Link
 
 DETAIL_FIELDS = CONTACT_FIELDS + ("cost", "languages", "audience")
 
@@ -53,15 +54,44 @@ def detail_lines(offering: Offering, domain: Mapping[str, Any], language: Option
     return "".join(line + "\n" for line in lines)
 
 
+def source_date(published: str, domain: Mapping[str, Any], language: Optional[str] = None) -> str:
+    """The page's own date as users read it: 'Stand der Quelle: März 2024' or 'Quelle ohne Datum'.
+
+    Never the day the page was read: a stored copy says nothing about today."""
+    if not published:
+        return template(domain, "utter_source_undated", language)
+    parts = published.split("-")
+    when = parts[0]
+    months = template(domain, "utter_month_names", language).split()
+    if len(parts) > 1 and len(months) == 12 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        when = f"{months[int(parts[1]) - 1]} {parts[0]}"
+    return template(domain, "utter_source_dated", language).format(date=when)
+
+
+def _shown_source(offering: Offering) -> Source:
+    """The source users see: the newest dated one, else the first."""
+    return offering.newest_source or offering.sources[0]
+
+
 def offering_variables(offering: Offering, domain: Mapping[str, Any],
                        language: Optional[str] = None) -> Dict[str, str]:
-    """Variables for the ``utter_offering`` response."""
+    """Variables for the ``utter_offering`` response: contact lines come before the description."""
     items = "\n".join(template(domain, "utter_line_item", language).format(value=i) for i in offering.items)
-    source = offering.sources[0]
+    source = _shown_source(offering)
     return {k: safe(v) for k, v in {
         "name": offering.name,
         "description": offering.description + ("\n" + items if items else ""),
         "details": detail_lines(offering, domain, language),
         "source_url": source.url,
-        "checked": offering.latest_check.strftime("%d.%m.%Y"),
+        "source_date": source_date(source.published, domain, language),
+    }.items()}
+
+
+def link_variables(link: Link, url: str, domain: Mapping[str, Any],
+                   language: Optional[str] = None) -> Dict[str, str]:
+    """Variables for the ``utter_link`` response (an official finder, filled in for the place)."""
+    return {k: safe(v) for k, v in {
+        "name": link.name,
+        "description": link.description + "\n" if link.description else "",
+        "url": url,
     }.items()}

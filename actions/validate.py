@@ -2,7 +2,8 @@
 
 Prints one line per problem (file, entry id, field, what is wrong) and exits with 1
 if there is any.  ``--stale`` lists entries whose check date is older than
-STALE_AFTER_DAYS (default one year) - a to-do list for editors.
+STALE_AFTER_DAYS (default two years) - a to-do list for editors.  It goes by the pages'
+own dates (``published``), not by when we read them: a page read yesterday can be old.
 """
 from __future__ import annotations
 
@@ -18,22 +19,29 @@ from actions.knowledge import Knowledge, load_knowledge
 
 
 def stale(knowledge: Knowledge, today: dt.date, days: int) -> List[str]:
+    """Entries whose newest source is older than ``days`` or has no date of its own."""
     limit = today - dt.timedelta(days=days)
-    return [f"{o.file}: '{o.id}' zuletzt geprüft am {o.latest_check.isoformat()}"
-            for o in sorted(knowledge.offerings.values(), key=lambda o: o.latest_check)
-            if o.latest_check < limit]
+    lines = []
+    for o in sorted(knowledge.offerings.values(), key=lambda o: (o.file, o.id)):
+        newest = o.newest_source
+        if newest is None:
+            lines.append(f"{o.file}: '{o.id}' – keine Quelle mit eigenem Datum")
+        elif newest.published_date and newest.published_date < limit:
+            lines.append(f"{o.file}: '{o.id}' – neueste Quelle vom {newest.published}")
+    return lines
 
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("directory", nargs="?", type=Path, default=config.KNOWLEDGE_DIR)
-    parser.add_argument("--stale", action="store_true", help="list entries not checked for a year")
+    parser.add_argument("--stale", action="store_true", help="list entries whose newest source is old or undated")
     args = parser.parse_args(argv)
     knowledge = load_knowledge(args.directory)
     today = dt.date.today()
     if args.stale:
         lines = stale(knowledge, today, config.STALE_AFTER_DAYS)
-        print("\n".join(lines) or f"Alle Einträge wurden in den letzten {config.STALE_AFTER_DAYS} Tagen geprüft.")
+        print("\n".join(lines) or f"Alle Einträge haben eine Quelle aus den letzten {config.STALE_AFTER_DAYS} Tagen.")
+        print(f"{len(lines)} von {len(knowledge.offerings)} Einträgen sind alt oder ohne Datum.")
         return 0
     for problem in knowledge.problems:
         print(f"FEHLER {problem}")

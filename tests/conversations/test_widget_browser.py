@@ -224,7 +224,7 @@ LINK_CASES = {
     "Tel. 06631/792-773, Zentrale 0641 306-0": ["tel:06631792773", "tel:06413060"],
     "+49 611 3219-0 oder +49 (0)69 212 12345": ["tel:+4961132190", "tel:+496921212345"],
     "E-Mail: info@psz-kassel.de.": ["mailto:info@psz-kassel.de"],
-    "Quelle: https://soziales.hessen.de/integration (Stand: 25.11.2026)": ["https://soziales.hessen.de/integration"],
+    "Quelle: https://soziales.hessen.de/integration (Stand der Quelle: März 2024)": ["https://soziales.hessen.de/integration"],
     "Siehe www.integrationskompass.de.": ["https://www.integrationskompass.de"],
     "(mehr unter https://example.de/a_(b)/c).": ["https://example.de/a_(b)/c"],
     "Stand: 2025-01-15, 34117 Kassel, Mo–Fr 09:00–12:00, 600 Stunden, bis zu 1.000 Stunden": [],

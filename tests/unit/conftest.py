@@ -27,7 +27,8 @@ def offering(**overrides: Any) -> Dict[str, Any]:
         "cost": "kostenlos",
         "contact": {"phone": "0561 123456", "email": "", "web": "https://example.org", "address": "", "hours": ""},
         "serves": ["hessen"],
-        "sources": [{"url": "https://example.org/quelle", "checked": "2026-11-01"}],
+        "sources": [{"url": "https://example.org/quelle", "published": "2026-10", "retrieved": "2026-11-01, Testseite",
+                     "quote": "Beratung unter Telefon 0561 123456"}],
     }
     entry.update(overrides)
     return entry
@@ -37,11 +38,14 @@ def offering(**overrides: Any) -> Dict[str, Any]:
 def make_knowledge(tmp_path: Path) -> Callable[..., Path]:
     """Write offerings (by file name) into a copy of the knowledge folder and return it."""
 
-    def _make(files: Dict[str, Any]) -> Path:
+    def _make(files: Dict[str, Any], extra: Optional[Dict[str, str]] = None) -> Path:
+        """``files``: offering files by name; ``extra``: other files of the folder (links.yml, …) as text."""
         folder = tmp_path / "knowledge"
         (folder / "offerings").mkdir(parents=True, exist_ok=True)
         for name in ("topics.yml", "places.yml"):
             shutil.copy(ROOT / "knowledge" / name, folder / name)
+        for name, text in (extra or {}).items():
+            (folder / name).write_text(text, encoding="utf-8")
         for name, content in files.items():
             text = content if isinstance(content, str) else yaml.safe_dump({"offerings": content}, allow_unicode=True)
             (folder / "offerings" / name).write_text(text, encoding="utf-8")

@@ -103,7 +103,8 @@ def test_offering_variables_show_known_contact_and_source(domain) -> None:
     msgs, _ = run(act.ActionFindOfferings(), tracker("ask_psz", entities=[{"entity": "place", "value": "Kassel"}]), domain)
     first = [m for m in msgs if m.get("response") == "utter_offering"][0]
     assert first["details"] == "Telefon: 0561 123456\nInternet: https://example.org\nKosten: kostenlos\n"
-    assert first["source_url"] == "https://example.org/quelle" and first["checked"] == "01.11.2026"
+    assert first["source_url"] == "https://example.org/quelle"
+    assert first["source_date"] == "Stand der Quelle: Oktober 2026"  # the page's own date, not the day it was read
 
 
 def test_detail_follow_up_gives_phone_or_says_unknown(domain) -> None:
@@ -140,7 +141,8 @@ def test_second_misunderstanding_points_to_human_counselling(domain) -> None:
 def test_menu_has_a_button_per_topic_except_emergency(domain) -> None:
     msgs, _ = run(act.ActionShowMenu(), tracker("help"), domain)
     titles = [b["title"] for b in msgs[0]["buttons"]]
-    assert len(titles) == 10 and "Notfall und Krisen" not in titles and "Einbürgerung" in titles
+    topics = act.STORE.get().topics
+    assert len(titles) == len(topics) - 1 and "Notfall und Krisen" not in titles and "Einbürgerung" in titles
 
 
 def test_empty_message_gets_a_clear_request_to_write_again(domain) -> None:
@@ -159,7 +161,8 @@ def test_every_municipality_resolves_and_gets_an_offering(domain, monkeypatch) -
     for m in places["municipalities"]:
         trk = tracker("ask_antidiskriminierung", entities=[{"entity": "place", "value": m["name"]}])
         msgs, slots = run(act.ActionFindOfferings(), trk, domain)
-        assert msgs[0]["response"] == "utter_offerings_for_place" and slots["place"] == m["name"], m["name"]
+        assert msgs[0]["response"] in ("utter_offerings_for_place", "utter_no_local_offering"), m["name"]
+        assert slots["place"] == m["name"], m["name"]
         assert offering_names(msgs), m["name"]
 
 
@@ -175,3 +178,11 @@ def test_multi_word_place_without_entity_is_found_single_common_words_are_not(do
     assert slots["place"] == "Allendorf (Lumda)"
     _, slots = run(act.ActionFindOfferings(), tracker("ask_psz", "Das macht keinen Sinn"), domain)
     assert "place" not in slots
+
+
+def test_heading_says_for_place_only_when_something_local_is_listed(domain) -> None:
+    msgs, _ = run(act.ActionFindOfferings(), tracker("ask_psz", entities=[{"entity": "place", "value": "Kassel"}]), domain)
+    assert responses(msgs)[0] == "utter_offerings_for_place"
+    msgs, _ = run(act.ActionFindOfferings(), tracker("ask_psz", entities=[{"entity": "place", "value": "Darmstadt"}]), domain)
+    assert responses(msgs)[0] == "utter_no_local_offering" and msgs[0]["place"] == "Darmstadt"
+    assert offering_names(msgs) == ["PSZ Landesangebot", "PSZ Bundesverband"]

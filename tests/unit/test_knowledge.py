@@ -11,7 +11,8 @@ def test_valid_entry_is_loaded_as_typed_record(make_knowledge) -> None:
     k = load_knowledge(make_knowledge({"psz.yml": [offering()]}))
     o = k.offerings["test-angebot"]
     assert o.contact.phone == "0561 123456" and o.serves == ("hessen",)
-    assert o.latest_check == dt.date(2026, 11, 1)
+    assert o.sources[0].retrieved == dt.date(2026, 11, 1) and o.sources[0].retrieved_how == "Testseite"
+    assert o.newest_source.published_date == dt.date(2026, 10, 1)
     assert [p for p in k.problems if p.file.startswith("offerings")] == []
 
 
@@ -33,24 +34,28 @@ def test_unknown_topic_missing_source_and_bad_date_are_reported(make_knowledge) 
     k = load_knowledge(make_knowledge({"x.yml": [
         offering(id="a", topic="kochen"),
         offering(id="b", sources=[]),
-        offering(id="c", sources=[{"url": "https://example.org", "checked": "gestern"}]),
-        offering(id="d", sources=[{"url": "https://example.org", "checked": "2999-01-01"}]),
+        offering(id="c", sources=[{"url": "https://example.org", "retrieved": "gestern", "quote": "0561 123456"}]),
+        offering(id="d", sources=[{"url": "https://example.org", "retrieved": "2999-01-01, live", "quote": "0561 123456"}]),
+        offering(id="e", sources=[{"url": "https://example.org", "retrieved": "2026-01-01", "quote": "0561 123456"}]),
+        offering(id="f", sources=[{"url": "https://example.org", "retrieved": "2026-01-01, live", "published": "März 2020",
+                                   "quote": "0561 123456"}]),
     ]}))
     assert k.offerings == {}
     assert {(p.entry, p.field) for p in k.problems} >= {
-        ("a", "topic"), ("b", "sources"), ("c", "sources[0].checked"), ("d", "sources[0].checked")}
+        ("a", "topic"), ("b", "sources"), ("c", "sources[0].retrieved"), ("d", "sources[0].retrieved"),
+        ("e", "sources[0].retrieved"), ("f", "sources[0].published")}
 
 
 def test_duplicate_ids_keep_the_first(make_knowledge) -> None:
-    k = load_knowledge(make_knowledge({"a.yml": [offering(name="Erstes")], "b.yml": [offering(name="Zweites")]}))
+    k = load_knowledge(make_knowledge({"psz.yml": [offering(name="Erstes")], "psz.z.yml": [offering(name="Zweites")]}))
     assert k.offerings["test-angebot"].name == "Erstes"
     assert any(p.field == "id" and "doppelt" in p.message for p in k.problems)
 
 
 def test_unparsable_file_does_not_stop_the_others(make_knowledge) -> None:
-    k = load_knowledge(make_knowledge({"a.yml": "offerings: [unclosed", "b.yml": [offering()]}))
+    k = load_knowledge(make_knowledge({"psz.a.yml": "offerings: [unclosed", "psz.yml": [offering()]}))
     assert "test-angebot" in k.offerings
-    assert any(p.file == "a.yml" for p in k.problems)
+    assert any(p.file == "psz.a.yml" for p in k.problems)
 
 
 def test_store_reloads_when_a_file_changes(make_knowledge) -> None:
@@ -73,13 +78,52 @@ def test_validate_command_exit_code_and_message(make_knowledge, capsys) -> None:
     assert "offerings/psz.yml: Eintrag 'test-angebot', Feld 'contact.phone'" in out
 
 
-def test_stale_report_lists_only_old_checks(make_knowledge) -> None:
+def test_stale_report_goes_by_the_pages_own_dates_not_by_retrieval(make_knowledge) -> None:
+    recent = "2026-11-20, gespeicherte Kopie"
     k = load_knowledge(make_knowledge({"psz.yml": [
-        offering(id="alt", sources=[{"url": "https://example.org", "checked": "2024-01-01"}]),
+        offering(id="alt", sources=[{"url": "https://example.org", "published": "2019", "retrieved": recent,
+                                     "quote": "0561 123456"}]),
+        offering(id="ohne-datum", sources=[{"url": "https://example.org", "published": "", "retrieved": recent,
+                                            "quote": "0561 123456"}]),
+        offering(id="gemischt", sources=[
+            {"url": "https://example.org/a", "published": "2018-05", "retrieved": recent, "quote": "0561 123456"},
+            {"url": "https://example.org/b", "published": "2025-09-01", "retrieved": recent, "quote": ""}]),
         offering(id="neu"),
     ]}))
-    lines = stale(k, dt.date(2026, 11, 25), 365)
-    assert len(lines) == 1 and "'alt'" in lines[0]
+    lines = stale(k, dt.date(2026, 11, 25), 730)
+    assert [line.split("'")[1] for line in lines] == ["alt", "ohne-datum"]
+    assert "2019" in lines[0] and "ohne" in lines[1]
+
+
+def test_contact_values_must_appear_in_a_quote(make_knowledge) -> None:
+    contact = {"phone": "06074 8180-1347", "email": "abh@kreis-of.de", "web": "",
+               "address": "Werner-Hilpert-Straße 1, 63128 Dietzenbach", "hours": ""}
+    quote = ("Fachdienst Ausländerangelegenheiten Werner-Hilpert-Str. 1 63128 Dietzenbach "
+             "Telefon: 06074 / 8180-1347 E-Mail: abh(at)kreis-of.de")
+    src = {"url": "https://example.org", "published": "", "retrieved": "2026-11-01, live"}
+    k = load_knowledge(make_knowledge({"aufenthalt.yml": [
+        offering(id="belegt", topic="aufenthalt", contact=contact, sources=[dict(src, quote=quote)]),
+        offering(id="falsche-nummer", topic="aufenthalt", contact=dict(contact, phone="06074 8180-1348"),
+                 sources=[dict(src, quote=quote)]),
+        offering(id="ohne-zitat", topic="aufenthalt", contact=contact, sources=[dict(src, quote="")]),
+        offering(id="andere-strasse", topic="aufenthalt", contact=dict(contact, address="Hauptstraße 1, 63128 Dietzenbach"),
+                 sources=[dict(src, quote=quote)]),
+    ]}))
+    assert list(k.offerings) == ["belegt"]
+    found = {(p.entry, p.field) for p in k.problems}
+    assert ("falsche-nummer", "contact.phone") in found
+    assert {("ohne-zitat", "contact.phone"), ("ohne-zitat", "contact.email"), ("ohne-zitat", "contact.address")} <= found
+    assert ("andere-strasse", "contact.address") in found
+
+
+def test_topic_must_match_the_file_name_and_contact_is_required(make_knowledge) -> None:
+    entry = offering(id="ohne-kontakt")
+    del entry["contact"]
+    k = load_knowledge(make_knowledge({"psz.nord.yml": [offering(id="passt")], "deutschkurs.yml": [offering(id="falsch")],
+                                       "psz.yml": [entry]}))
+    assert list(k.offerings) == ["passt"]
+    found = {(p.entry, p.field) for p in k.problems}
+    assert ("falsch", "topic") in found and ("ohne-kontakt", "contact") in found
 
 
 def test_the_real_knowledge_base_is_valid() -> None:
