@@ -140,13 +140,13 @@ class ActionFindOfferings(Action):
         offerings = (ranking.by_ids(knowledge, question_ids) if question_ids
                      else [m.offering for m in matches[:config.MAX_OFFERINGS]])
         label = self._topic_label(topic, tracker)
+        local = routes.has_local(ranking.rank(offerings, place) if question_ids else matches, place)
         if outside:
             dispatcher.utter_message(response="utter_outside_hessen", place=render.safe(place_text or ""))
-        elif place_text and place_text != WHOLE_STATE:
-            heading = "utter_offerings_for_place" if routes.has_local(matches, place) or question_ids \
-                else "utter_no_local_offering"
+        elif place_text and place_text != WHOLE_STATE and (topic.by_place or local):
+            heading = "utter_offerings_for_place" if local else "utter_no_local_offering"
             dispatcher.utter_message(response=heading, topic=label, place=render.safe(self._label(place, place_text)))
-        else:
+        else:  # no place, or a topic that does not depend on it and nothing local to show
             dispatcher.utter_message(response="utter_offerings_for_hessen", topic=label)
         if office_message:
             dispatcher.utter_message(**office_message)

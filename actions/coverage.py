@@ -21,13 +21,13 @@ from typing import Dict, List, Optional
 from actions import config
 from actions.knowledge import Knowledge, load_knowledge
 from actions.places import Place
-from actions.routes import DEEP_LINK, DISTRICT, LEVELS, LOCAL, NONE, REGION, STATE, Route, best_route
+from actions.routes import DEEP_LINK, DISTRICT, FEDERAL, LEVELS, LOCAL, NONE, REGION, STATE, Route, best_route
 
 OFFICE_LEVELS = (LOCAL, DISTRICT, REGION)
-SYMBOL = {LOCAL: "O", DISTRICT: "K", REGION: "R", DEEP_LINK: "L", STATE: "H", NONE: "–"}
+SYMBOL = {LOCAL: "O", DISTRICT: "K", REGION: "R", DEEP_LINK: "L", STATE: "H", FEDERAL: "B", NONE: "–"}
 LABEL = {LOCAL: "Stelle in der Gemeinde", DISTRICT: "Stelle des Kreises / der Stadt",
          REGION: "Stelle für den Regierungsbezirk", DEEP_LINK: "amtlicher Link für den Ort",
-         STATE: "nur hessenweite Stelle", NONE: "nichts Konkretes"}
+         STATE: "nur hessenweite Stelle", FEDERAL: "nur bundesweite Stelle", NONE: "nichts Konkretes"}
 DEFAULT_OUT = config.ROOT / "docs" / "coverage.md"
 
 
@@ -59,6 +59,7 @@ def report(knowledge: Knowledge, today: Optional[dt.date] = None) -> str:
     per_topic = municipality_routes(knowledge)
     pairs = len(towns) * len(per_topic)
     actionable = sum(n for counts in per_topic.values() for level, n in counts.items() if level != NONE)
+    federal_only = sum(counts.get(FEDERAL, 0) for counts in per_topic.values())
     cells = {(t.id, d.id): district_cell(knowledge, t.id, d) for t in topics for d in districts}
     place_cells = [k for k in cells if knowledge.topics[k[0]].by_place]
     office_cells = sum(1 for k in place_cells if cells[k].level in OFFICE_LEVELS)
@@ -72,14 +73,17 @@ def report(knowledge: Knowledge, today: Optional[dt.date] = None) -> str:
         "## Zusammenfassung",
         "",
         f"- Gemeinden × ortsabhängige Themen mit einem Weg zum Handeln: **{actionable} von {pairs}** "
-        f"({100 * actionable / pairs:.1f} %; {len(towns)} Gemeinden × {len(per_topic)} Themen).",
+        f"({100 * actionable / pairs:.1f} %; {len(towns)} Gemeinden × {len(per_topic)} Themen); "
+        f"davon {federal_only} nur mit einer bundesweiten Stelle (Telefon, Online-Beratung). "
+        f"Ohne diese: {actionable - federal_only} ({100 * (actionable - federal_only) / pairs:.1f} %).",
         f"- Kreis × ortsabhängiges Thema mit belegter Stelle (Telefon, E-Mail oder Adresse) des Kreises, "
         f"der Stadt oder des Regierungsbezirks: **{office_cells} von {len(place_cells)}** Zellen.",
         f"- Alle Themen × Kreise (auch landesweite Themen): {all_office_cells} von {len(cells)} Zellen "
         "mit belegter Stelle vor Ort oder in der Region.",
         "",
         "Ein Weg zum Handeln ist eine Stelle mit Telefon, E-Mail oder Adresse (Gemeinde, Kreis, "
-        "Regierungsbezirk oder hessenweit) oder ein amtlicher Link, der für den Ort die zuständige Stelle zeigt.",
+        "Regierungsbezirk, hessenweit oder – als letzter Ausweg – bundesweit) oder ein amtlicher Link, "
+        "der für den Ort die zuständige Stelle zeigt.",
         "",
         "## Gemeinden: bester Weg je Thema",
         "",

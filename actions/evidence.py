@@ -52,3 +52,15 @@ def address_in(address: str, quotes: Iterable[str]) -> bool:
     """Every comma-separated part of the address ('Street 1', '12345 Town') occurs in one quote."""
     keys = [_address_key(part) for part in address.split(",") if part.strip()]
     return any(all(k in _address_key(q) for k in keys) for q in quotes)
+
+
+def _plain_url(url: str) -> str:
+    return url.strip().split("://", 1)[-1].rstrip("/").lower()
+
+
+def web_in(web: str, urls: Iterable[str], quotes: Iterable[str]) -> bool:
+    """The web address is a cited page, written in a quote, or the site or folder a cited page lies in."""
+    wanted = _plain_url(web)
+    if any(wanted in q.lower() for q in quotes):
+        return True
+    return any(_plain_url(u) == wanted or _plain_url(u).startswith(wanted + "/") for u in urls)

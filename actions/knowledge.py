@@ -27,7 +27,7 @@ STATE_WIDE = "hessen"
 FEDERAL = "bund"
 CONTACT_FIELDS = ("phone", "email", "web", "address", "hours")
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9-]*$")
-PHONE_RE = re.compile(r"^\+?[0-9][0-9 /()\-]{1,30}$")
+PHONE_RE = re.compile(r"^(\+|\()?[0-9][0-9 /()\-]{1,30}$")
 EMAIL_RE = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 URL_RE = re.compile(r"^https?://[^\s]+\.[^\s]+$")
 PUBLISHED_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
@@ -230,6 +230,9 @@ def parse_offering(raw: Any, file: str, topics: Mapping[str, Topic], gazetteer: 
         bad("contact.email", f"'{contact.email}' steht in keinem Zitat (quote) der Quellen")
     if contact.address and not evidence.address_in(contact.address, quotes):
         bad("contact.address", f"'{contact.address}' steht in keinem Zitat (quote) der Quellen")
+    if contact.web and sources and not evidence.web_in(contact.web, [src.url for src in sources], quotes):
+        bad("contact.web", f"'{contact.web}' ist weder eine Quelle noch steht sie in einem Zitat "
+                           "noch ist sie die Startseite oder ein Ordner einer Quelle")
 
     for list_field in ("languages", "items"):
         value = raw.get(list_field) or []

@@ -20,8 +20,9 @@ DISTRICT = "district"  # an office of the Kreis or kreisfreie Stadt
 REGION = "region"  # an office for the Regierungsbezirk
 DEEP_LINK = "deep_link"  # an official directory page filled in for the place
 STATE = "state"  # a Hessen-wide office with a contact
-NONE = "none"  # only general information or federal offerings
-LEVELS = (LOCAL, DISTRICT, REGION, DEEP_LINK, STATE, NONE)
+FEDERAL = "federal"  # only a nationwide service with a contact (hotline, online counselling)
+NONE = "none"  # only general information, no contact
+LEVELS = (LOCAL, DISTRICT, REGION, DEEP_LINK, STATE, FEDERAL, NONE)
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def _office_level(place: Place, match: ranking.Match) -> str:
     chain = place.chain()
     served = chain[match.level] if match.level < len(chain) else None
     if served is None:
-        return STATE if match.level == len(chain) else NONE
+        return STATE if match.level == len(chain) else FEDERAL
     if served == place.region:
         return REGION
     if served == place.id and place.kind == "municipality":
@@ -65,9 +66,10 @@ def best_route(knowledge: Knowledge, topic_id: str, place: Place) -> Route:
     for link, _url in place_links(knowledge, topic_id, place):
         if link.for_places:
             return Route(DEEP_LINK, link=link)
-    for level, offering in levels:
-        if level == STATE:
-            return Route(STATE, offering=offering)
+    for wanted in (STATE, FEDERAL):
+        for level, offering in levels:
+            if level == wanted:
+                return Route(level, offering=offering)
     return Route(NONE)
 
 

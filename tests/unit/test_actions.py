@@ -186,3 +186,9 @@ def test_heading_says_for_place_only_when_something_local_is_listed(domain) -> N
     msgs, _ = run(act.ActionFindOfferings(), tracker("ask_psz", entities=[{"entity": "place", "value": "Darmstadt"}]), domain)
     assert responses(msgs)[0] == "utter_no_local_offering" and msgs[0]["place"] == "Darmstadt"
     assert offering_names(msgs) == ["PSZ Landesangebot", "PSZ Bundesverband"]
+
+
+def test_state_wide_answer_to_a_specific_question_is_not_headed_as_local(domain) -> None:
+    trk = tracker("ask_integrationsplan_handlungsfelder", entities=[{"entity": "place", "value": "Kassel"}])
+    msgs, _ = run(act.ActionFindOfferings(), trk, domain)
+    assert responses(msgs)[0] == "utter_offerings_for_hessen"

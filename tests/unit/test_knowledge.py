@@ -108,9 +108,14 @@ def test_contact_values_must_appear_in_a_quote(make_knowledge) -> None:
         offering(id="ohne-zitat", topic="aufenthalt", contact=contact, sources=[dict(src, quote="")]),
         offering(id="andere-strasse", topic="aufenthalt", contact=dict(contact, address="Hauptstraße 1, 63128 Dietzenbach"),
                  sources=[dict(src, quote=quote)]),
+        offering(id="erfundene-seite", topic="aufenthalt", contact=dict(contact, web="https://example.org/kontakt"),
+                 sources=[dict(src, url="https://example.org/presse/2020", quote=quote)]),
+        offering(id="startseite", topic="aufenthalt", contact=dict(contact, web="https://example.org"),
+                 sources=[dict(src, url="https://example.org/presse/2020", quote=quote)]),
     ]}))
-    assert list(k.offerings) == ["belegt"]
+    assert list(k.offerings) == ["belegt", "startseite"]
     found = {(p.entry, p.field) for p in k.problems}
+    assert ("erfundene-seite", "contact.web") in found
     assert ("falsche-nummer", "contact.phone") in found
     assert {("ohne-zitat", "contact.phone"), ("ohne-zitat", "contact.email"), ("ohne-zitat", "contact.address")} <= found
     assert ("andere-strasse", "contact.address") in found
