@@ -12,7 +12,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 import yaml
 
@@ -75,14 +75,18 @@ class Source:
 
     @property
     def published_date(self) -> Optional[dt.date]:
-        """The page's own date, with a missing month or day read as the first."""
-        if not PUBLISHED_RE.match(self.published):
-            return None
-        parts = [int(p) for p in self.published.split("-")] + [1, 1]
-        try:
-            return dt.date(parts[0], parts[1], parts[2])
-        except ValueError:
-            return None
+        return page_date(self.published)
+
+
+def page_date(text: str) -> Optional[dt.date]:
+    """A page's own date ("2024", "2024-09", "2024-09-18"), a missing month or day read as the first."""
+    if not PUBLISHED_RE.match(text):
+        return None
+    parts = [int(p) for p in text.split("-")] + [1, 1]
+    try:
+        return dt.date(parts[0], parts[1], parts[2])
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -254,7 +258,7 @@ def file_topic(file: str) -> str:
     return Path(file).name.split(".")[0] if file.startswith("offerings/") else ""
 
 
-def _parse_sources(sources_raw: Any, bad: Any, today: dt.date) -> List[Source]:
+def _parse_sources(sources_raw: Any, bad: Callable[[str, str], None], today: dt.date) -> List[Source]:
     """Check the ``sources`` list: url, published, retrieved ("JJJJ-MM-TT, wie gelesen"), quote."""
     sources: List[Source] = []
     if not isinstance(sources_raw, list) or not sources_raw:
@@ -267,7 +271,9 @@ def _parse_sources(sources_raw: Any, bad: Any, today: dt.date) -> List[Source]:
         day = _as_date(retrieved.group(1)) if retrieved else None
         if not URL_RE.match(url):
             bad(f"sources[{i}].url", f"'{url}' ist keine Web-Adresse")
-        if published and not (PUBLISHED_RE.match(published) and Source(url, today, "", published).published_date):
+        if "published" not in src:
+            bad(f"sources[{i}].published", "fehlt (Datum der Seite, oder \"\" wenn die Seite keins zeigt)")
+        elif published and not page_date(published):
             bad(f"sources[{i}].published", f"'{published}' ist kein Datum (JJJJ, JJJJ-MM oder JJJJ-MM-TT) und nicht leer")
         if day is None:
             bad(f"sources[{i}].retrieved", "fehlt oder nicht im Format \"JJJJ-MM-TT, wie gelesen\"")
@@ -368,8 +374,7 @@ def load_links(path: Path, topics: Mapping[str, Topic], problems: List[Problem],
         sources = _parse_sources(raw.get("sources"), bad, today)
         if url and sources and placeholders(url) and not any(pattern_matches(url, s.url) for s in sources):
             bad("sources", "keine Quelle ist eine echte Seite dieser Form (url mit eingesetzten Werten)")
-        if url and sources and not placeholders(url) and not any(url in (s.url, *s.quote.split()) for s in sources) \
-                and not any(url in s.quote for s in sources):
+        if url and sources and not placeholders(url) and not any(url == s.url or url in s.quote for s in sources):
             bad("sources", "der Link ist weder selbst eine Quelle noch steht er in einem Zitat (quote)")
         problems.extend(found)
         if not found:

@@ -1,6 +1,5 @@
 """Deep links, the naturalisation office and honest source dates, on small knowledge folders."""
 import asyncio
-import datetime as dt
 from pathlib import Path
 
 import pytest
