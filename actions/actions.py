@@ -47,12 +47,11 @@ def send_offerings(dispatcher: CollectingDispatcher, offerings: List[Offering], 
         dispatcher.utter_message(response="utter_offering", **render.offering_variables(offering, domain, lang))
 
 
-def send_links(dispatcher: CollectingDispatcher, knowledge: Knowledge, topic_id: str, place: Optional[Place],
-               domain: Dict[Text, Any], tracker: Tracker) -> None:
+def send_links(dispatcher: CollectingDispatcher, knowledge: Knowledge, topic_id: str,
+               place: Optional[Place]) -> None:
     """Official finders for the topic, filled in for the place where the link allows it."""
-    lang = tracker.get_slot("language")
     for link, url in routes.place_links(knowledge, topic_id, place)[:MAX_LINKS]:
-        dispatcher.utter_message(response="utter_link", **render.link_variables(link, url, domain, lang))
+        dispatcher.utter_message(response="utter_link", **render.link_variables(link, url))
 
 
 def naturalisation_office(knowledge: Knowledge, place: Optional[Place], matches: List[ranking.Match]
@@ -154,7 +153,7 @@ class ActionFindOfferings(Action):
             dispatcher.utter_message(response="utter_no_offerings")
         send_offerings(dispatcher, offerings, domain, tracker)
         if not question_ids:
-            send_links(dispatcher, knowledge, topic.id, None if outside else place, domain, tracker)
+            send_links(dispatcher, knowledge, topic.id, None if outside else place)
         events += [SlotSet("last_offerings", [o.id for o in offerings]), SlotSet("fallback_count", 0.0)]
         return events
 

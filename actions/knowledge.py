@@ -234,9 +234,11 @@ def parse_offering(raw: Any, file: str, topics: Mapping[str, Topic], gazetteer: 
         bad("contact.email", f"'{contact.email}' steht in keinem Zitat (quote) der Quellen")
     if contact.address and not evidence.address_in(contact.address, quotes):
         bad("contact.address", f"'{contact.address}' steht in keinem Zitat (quote) der Quellen")
+    if contact.hours and not evidence.hours_in(contact.hours, quotes):
+        bad("contact.hours", f"Tage oder Uhrzeiten von '{contact.hours}' stehen in keinem Zitat (quote) der Quellen")
     if contact.web and sources and not evidence.web_in(contact.web, [src.url for src in sources], quotes):
         bad("contact.web", f"'{contact.web}' ist weder eine Quelle noch steht sie in einem Zitat "
-                           "noch ist sie die Startseite oder ein Ordner einer Quelle")
+                           "noch ist sie die Startseite einer Quelle")
 
     for list_field in ("languages", "items"):
         value = raw.get(list_field) or []
@@ -378,9 +380,7 @@ def load_links(path: Path, topics: Mapping[str, Topic], problems: List[Problem],
             bad("sources", "der Link ist weder selbst eine Quelle noch steht er in einem Zitat (quote)")
         problems.extend(found)
         if not found:
-            newest = max((s for s in sources if s.published_date), key=lambda s: s.published_date, default=None)
-            links.append(Link(lid, topic, _text(raw["name"]), url, _text(raw.get("description")),
-                              newest.published if newest else ""))
+            links.append(Link(lid, topic, _text(raw["name"]), url, _text(raw.get("description"))))
     return links
 
 

@@ -57,7 +57,6 @@ class Link:
     name: str
     url: str
     description: str = ""
-    published: str = ""
 
     @property
     def for_places(self) -> bool:

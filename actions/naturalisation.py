@@ -46,7 +46,6 @@ class Responsibility:
     office: str  # MUNICIPALITY, DISTRICT or OTHER_MUNICIPALITY
     basis: str  # BY_CITY, BY_LIST or BY_POPULATION
     population: Optional[int] = None
-    source_url: str = ""
     other: str = ""  # id of the town that takes the application (OTHER_MUNICIPALITY)
 
 
@@ -68,17 +67,16 @@ class NaturalisationRules:
         listed = self.lists.get(place.district)
         if listed:
             if place.id in listed.delegated:
-                return Responsibility(OTHER_MUNICIPALITY, BY_LIST, source_url=listed.source_url,
-                                      other=listed.delegated[place.id])
+                return Responsibility(OTHER_MUNICIPALITY, BY_LIST, other=listed.delegated[place.id])
             if place.id in listed.self_ids:
-                return Responsibility(MUNICIPALITY, BY_LIST, source_url=listed.source_url)
+                return Responsibility(MUNICIPALITY, BY_LIST)
             if place.id in listed.kreis_ids or listed.complete:
-                return Responsibility(DISTRICT, BY_LIST, source_url=listed.source_url)
+                return Responsibility(DISTRICT, BY_LIST)
         inhabitants = self.population.get(place.ags)
-        if inhabitants is None or not self.threshold_source:
-            return None
+        if inhabitants is None or not self.threshold_source or not self.population_source:
+            return None  # the rule is only applied with sourced figures
         office = MUNICIPALITY if inhabitants >= self.threshold else DISTRICT
-        return Responsibility(office, BY_POPULATION, inhabitants, self.population_source)
+        return Responsibility(office, BY_POPULATION, inhabitants)
 
 
 def _first_url(sources: Any) -> str:
@@ -133,6 +131,8 @@ def check(rules: NaturalisationRules, gazetteer: Gazetteer) -> List[Tuple[str, s
     problems: List[Tuple[str, str]] = []
     if rules.lists and not rules.threshold_source:
         problems.append(("threshold", "Quelle der Einwohnerregel fehlt"))
+    if rules.population and not rules.population_source:
+        problems.append(("population.csv", "Zeile '# source: …' mit der Quelle der Einwohnerzahlen fehlt"))
     for district, listed in rules.lists.items():
         if not gazetteer.get(district):
             problems.append((district, "Kreis gibt es nicht in places.yml"))

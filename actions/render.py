@@ -87,8 +87,7 @@ def offering_variables(offering: Offering, domain: Mapping[str, Any],
     }.items()}
 
 
-def link_variables(link: Link, url: str, domain: Mapping[str, Any],
-                   language: Optional[str] = None) -> Dict[str, str]:
+def link_variables(link: Link, url: str) -> Dict[str, str]:
     """Variables for the ``utter_link`` response (an official finder, filled in for the place)."""
     return {k: safe(v) for k, v in {
         "name": link.name,
