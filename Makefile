@@ -26,7 +26,7 @@ help:
 	@echo "make run    - install, train if needed, start action server + Rasa (REST, socket.io)"
 	@echo "make test   - install and run every test"
 	@echo "make shell  - chat in the terminal";  echo "make train  - train a model if data changed"
-	@echo "make validate / make stale / make coverage / make gazetteer / make evaluate"
+	@echo "make validate / make stale / make readability / make coverage / make gazetteer / make evaluate"
 	@echo "make scale  - 2 Rasa servers behind nginx (PostgreSQL, Redis);  make bench - benchmark -> docs/benchmarks.md"
 	@echo "make retention - delete conversations older than 30 days;  make audit - pip-audit of the lock"
 
@@ -88,6 +88,11 @@ validate: install
 
 stale: install
 	$(BIN)/python -m actions.validate --stale
+
+# Plain German: Wiener Sachtextformel of every summary and description (hardest first)
+.PHONY: readability
+readability: install
+	$(BIN)/python -m actions.readability
 
 # Which route (office or official link) each municipality and district gets per topic -> docs/coverage.md
 .PHONY: coverage

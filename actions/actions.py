@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import config, language, naturalisation, ranking, render, routes
+from actions import answer, config, language, naturalisation, ranking, render, routes
 from actions.knowledge import Knowledge, KnowledgeStore, Offering, Topic
 from actions.places import Place, normalise
 
@@ -23,6 +23,8 @@ CONTINUING_INTENTS = {"inform_place", "deny", "affirm"}
 NATURALISATION = "einbuergerung"
 #: How many official finder links one answer shows at most.
 MAX_LINKS = 2
+#: Characters kept free in a turn for the question that narrows the answer down to a place.
+PLACE_QUESTION_RESERVE = 120
 
 
 def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
@@ -42,16 +44,21 @@ def menu_buttons(knowledge: Knowledge, english: bool = False) -> List[Dict[str, 
 
 def send_offerings(dispatcher: CollectingDispatcher, offerings: List[Offering], domain: Dict[Text, Any],
                    tracker: Tracker) -> None:
+    """Cards for offerings outside an answer turn (detail follow-ups, fallback)."""
     lang = tracker.get_slot("language")
     for offering in offerings:
-        dispatcher.utter_message(response="utter_offering", **render.offering_variables(offering, domain, lang))
+        dispatcher.utter_message(**answer.card(offering, domain, lang))
 
 
-def send_links(dispatcher: CollectingDispatcher, knowledge: Knowledge, topic_id: str,
-               place: Optional[Place]) -> None:
-    """Official finders for the topic, filled in for the place where the link allows it."""
-    for link, url in routes.place_links(knowledge, topic_id, place)[:MAX_LINKS]:
-        dispatcher.utter_message(response="utter_link", **render.link_variables(link, url))
+def more_button(domain: Dict[Text, Any], tracker: Tracker) -> Dict[str, str]:
+    return {"title": render.template(domain, "utter_button_more", tracker.get_slot("language")), "payload": "/ask_more"}
+
+
+def send_turn(dispatcher: CollectingDispatcher, turn: answer.Turn, buttons: List[Dict[str, str]]) -> None:
+    """Send a turn's messages; buttons go with the last one."""
+    for index, message in enumerate(turn.messages):
+        last = index == len(turn.messages) - 1
+        dispatcher.utter_message(**message, **({"buttons": buttons} if last and buttons else {}))
 
 
 def naturalisation_office(knowledge: Knowledge, place: Optional[Place], matches: List[ranking.Match]
@@ -92,10 +99,12 @@ class ActionShowMenu(Action):
 
 
 class ActionFindOfferings(Action):
-    """Answer a topic question with the offerings for the user's place.
+    """Answer a topic question: first what helps, then narrow it down to the user's place.
 
-    Asks once for the place when the topic depends on it; answers for all of Hessen
-    when the user does not want to say; remembers topic and place for follow-ups.
+    Without a place the answer is for all of Hessen, followed once by the question where
+    the user lives.  "Was ist …?" questions (entity ``explain``) get the explanation and no
+    place question; "hessenweit" (entity ``whole_state``) means all of Hessen.  Topic and
+    place are remembered for follow-ups.
     """
 
     def name(self) -> Text:
@@ -104,6 +113,7 @@ class ActionFindOfferings(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         knowledge = STORE.get()
+        lang = tracker.get_slot("language")
         intent = (tracker.latest_message.get("intent") or {}).get("name")
         question_ids = knowledge.questions.get(intent or "")
         topic = knowledge.topic_for_intent(intent)
@@ -111,8 +121,15 @@ class ActionFindOfferings(Action):
             topic = knowledge.topics.get(tracker.get_slot("topic") or "")
 
         entity = self._place_in_message(knowledge, tracker.latest_message)
+        # "Was ist …?", or a question for one fact (the Handlungsfelder): the long text comes at once.
+        explain = latest_entity(tracker, "explain") is not None or bool(question_ids)
         place_text = entity or tracker.get_slot("place")
+        if not entity and latest_entity(tracker, "whole_state"):
+            place_text = WHOLE_STATE
         if intent == "deny" and tracker.get_slot("awaiting_place"):
+            if tracker.get_slot("last_offerings"):  # the answer for all of Hessen is already there
+                dispatcher.utter_message(response="utter_whole_state_noted")
+                return [SlotSet("awaiting_place", False), SlotSet("place", WHOLE_STATE)]
             place_text = WHOLE_STATE
         place, outside = self._resolve(knowledge, place_text)
         events: List[EventType] = [SlotSet("awaiting_place", False)]
@@ -128,33 +145,41 @@ class ActionFindOfferings(Action):
             return events
 
         events.append(SlotSet("topic", topic.id))
-        if topic.by_place and not question_ids and not place_text:
-            dispatcher.utter_message(response="utter_ask_place")
-            return [SlotSet("topic", topic.id), SlotSet("awaiting_place", True)]
-
-        matches = [] if question_ids else ranking.find(knowledge, topic.id, place, outside)
+        ask_place = (topic.by_place and not question_ids and not place_text and not explain
+                     and not tracker.get_slot("place_asked"))
+        question = tracker.latest_message.get("text") or ""
+        matches = [] if question_ids else ranking.find(knowledge, topic.id, place, outside, question=question)
         office_message = None
         if topic.id == NATURALISATION and not question_ids and not outside:
             matches, office_message = naturalisation_office(knowledge, place, matches)
-        offerings = (ranking.by_ids(knowledge, question_ids) if question_ids
-                     else [m.offering for m in matches[:config.MAX_OFFERINGS]])
+        offerings = ranking.by_ids(knowledge, question_ids) if question_ids else [m.offering for m in matches]
         label = self._topic_label(topic, tracker)
         local = routes.has_local(ranking.rank(offerings, place) if question_ids else matches, place)
+
+        turn = answer.Turn(domain, lang, config.MAX_TURN_CHARS)
         if outside:
-            dispatcher.utter_message(response="utter_outside_hessen", place=render.safe(place_text or ""))
+            turn.add({"response": "utter_outside_hessen", "place": render.safe(place_text or "")})
         elif place_text and place_text != WHOLE_STATE and (topic.by_place or local):
             heading = "utter_offerings_for_place" if local else "utter_no_local_offering"
-            dispatcher.utter_message(response=heading, topic=label, place=render.safe(self._label(place, place_text)))
+            turn.add({"response": heading, "topic": label, "place": render.safe(self._label(place, place_text))})
         else:  # no place, or a topic that does not depend on it and nothing local to show
-            dispatcher.utter_message(response="utter_offerings_for_hessen", topic=label)
+            turn.add({"response": "utter_offerings_for_hessen", "topic": label})
         if office_message:
-            dispatcher.utter_message(**office_message)
+            turn.add(office_message)
         if not offerings:
-            dispatcher.utter_message(response="utter_no_offerings")
-        send_offerings(dispatcher, offerings, domain, tracker)
-        if not question_ids:
-            send_links(dispatcher, knowledge, topic.id, None if outside else place)
-        events += [SlotSet("last_offerings", [o.id for o in offerings]), SlotSet("fallback_count", 0.0)]
+            turn.add({"response": "utter_no_offerings"})
+        links = [] if question_ids else routes.place_links(knowledge, topic.id, None if outside else place)
+        shown, left = answer.fill(turn, offerings, links, config.MAX_OFFERINGS, MAX_LINKS, explain=explain,
+                                  reserve=PLACE_QUESTION_RESERVE if ask_place else 0)
+        buttons = [more_button(domain, tracker)] if left or any(o.summary for o in shown) else []
+        if ask_place:
+            send_turn(dispatcher, turn, [])
+            dispatcher.utter_message(response="utter_ask_place", buttons=buttons)
+            events += [SlotSet("awaiting_place", True), SlotSet("place_asked", True)]
+        else:
+            send_turn(dispatcher, turn, buttons)
+        events += [SlotSet("last_offerings", [o.id for o in shown]),
+                   SlotSet("more_offerings", [o.id for o in left]), SlotSet("fallback_count", 0.0)]
         return events
 
     @staticmethod
@@ -192,6 +217,32 @@ class ActionFindOfferings(Action):
     @staticmethod
     def _label(place: Optional[Place], text: str) -> str:
         return place.name if place else text
+
+
+class ActionShowMore(Action):
+    """ "Mehr anzeigen": the long texts of the offerings just shown, then the next offerings."""
+
+    def name(self) -> Text:
+        return "action_show_more"
+
+    async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
+                  domain: Dict[Text, Any]) -> List[EventType]:
+        knowledge = STORE.get()
+        lang = tracker.get_slot("language")
+        shown = ranking.by_ids(knowledge, tracker.get_slot("last_offerings") or [])
+        waiting = ranking.by_ids(knowledge, tracker.get_slot("more_offerings") or [])
+        turn = answer.Turn(domain, lang, config.MAX_TURN_CHARS)
+        for offering in shown:
+            message = {"response": "utter_offering_more", **render.more_variables(offering, domain, lang)}
+            if offering.summary and (not turn.messages or turn.fits(message)):
+                turn.add(message)
+        new, left = answer.fill(turn, waiting, [], config.MAX_OFFERINGS, 0) if waiting else ([], [])
+        if not turn.messages:
+            dispatcher.utter_message(response="utter_no_more")
+            return []
+        send_turn(dispatcher, turn, [more_button(domain, tracker)] if left or new else [])
+        return [SlotSet("last_offerings", [o.id for o in new] or [o.id for o in shown]),
+                SlotSet("more_offerings", [o.id for o in left])]
 
 
 class ActionOfferingDetail(Action):

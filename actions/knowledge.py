@@ -98,6 +98,8 @@ class Offering:
     serves: Tuple[str, ...]
     sources: Tuple[Source, ...]
     contact: Contact = field(default_factory=Contact)
+    #: One short sentence on what the offering does: the answer card shows it.
+    summary: str = ""
     audience: str = ""
     languages: Tuple[str, ...] = ()
     cost: str = ""
@@ -248,6 +250,7 @@ def parse_offering(raw: Any, file: str, topics: Mapping[str, Topic], gazetteer: 
         return None, problems
     return Offering(
         id=oid, name=_text(raw["name"]), topic=topic, description=_text(raw["description"]),
+        summary=_text(raw.get("summary")),
         serves=tuple(serves), sources=tuple(sources), contact=contact,
         audience=_text(raw.get("audience")), cost=_text(raw.get("cost")),
         languages=tuple(map(_text, raw.get("languages") or [])),

@@ -8,7 +8,8 @@ federal ones.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, List, Optional, Sequence
+import re
+from typing import FrozenSet, Iterable, List, Optional, Sequence
 
 from actions.knowledge import FEDERAL, STATE_WIDE, Knowledge, Offering
 from actions.places import Place
@@ -28,9 +29,22 @@ def levels_for(place: Optional[Place], outside_hessen: bool = False) -> List[str
     return chain + [STATE_WIDE, FEDERAL]
 
 
+#: Small words that say nothing about which offering is meant.
+_FILLERS = frozenset("für fuer und der die das den dem des ein eine einer mit von bei zum zur was wie wer "
+                     "ist sind gibt the and for what who".split())
+
+
+def words(text: str) -> FrozenSet[str]:
+    """Lower-case words of three or more letters ("ADiBe-Netzwerk" -> adibe, netzwerk), no fillers."""
+    return frozenset(w for w in re.findall(r"[a-zäöüß]{3,}", text.lower()) if w not in _FILLERS)
+
+
 def rank(offerings: Iterable[Offering], place: Optional[Place], outside_hessen: bool = False,
-         limit: Optional[int] = None) -> List[Match]:
-    """Offerings serving the place, most local first, those with a contact first within a level."""
+         limit: Optional[int] = None, question: str = "") -> List[Match]:
+    """Offerings serving the place, most local first.
+
+    Within a level, offerings whose name shares more words with the question come first
+    ("Was ist QuB?" puts QuB first), then those with a contact."""
     levels = levels_for(place, outside_hessen)
     matches = []
     for offering in offerings:
@@ -38,13 +52,14 @@ def rank(offerings: Iterable[Offering], place: Optional[Place], outside_hessen: 
         if hits:
             matches.append(Match(offering, min(hits)))
     # Most local first; within a level, offerings with a contact first; then file order.
-    matches.sort(key=lambda m: (m.level, not m.offering.has_contact))
+    asked = words(question)
+    matches.sort(key=lambda m: (m.level, -len(asked & words(m.offering.name)), not m.offering.has_contact))
     return matches[:limit] if limit else matches
 
 
 def find(knowledge: Knowledge, topic_id: str, place: Optional[Place], outside_hessen: bool = False,
-         limit: Optional[int] = None) -> List[Match]:
-    return rank(knowledge.by_topic(topic_id), place, outside_hessen, limit)
+         limit: Optional[int] = None, question: str = "") -> List[Match]:
+    return rank(knowledge.by_topic(topic_id), place, outside_hessen, limit, question)
 
 
 def by_ids(knowledge: Knowledge, ids: Sequence[str]) -> List[Offering]:

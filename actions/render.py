@@ -7,6 +7,7 @@ domain.  This module only picks the templates and fills them.
 from __future__ import annotations
 
 from typing import Any, Dict, List, Mapping, Optional
+from urllib.parse import urlsplit
 
 from actions.knowledge import CONTACT_FIELDS, Offering, Source
 from actions.links import Link
@@ -73,18 +74,38 @@ def _shown_source(offering: Offering) -> Source:
     return offering.newest_source or offering.sources[0]
 
 
-def offering_variables(offering: Offering, domain: Mapping[str, Any],
-                       language: Optional[str] = None) -> Dict[str, str]:
-    """Variables for the ``utter_offering`` response: contact lines come before the description."""
+def site_name(url: str) -> str:
+    """Short name of a page's site for the source line: 'https://www.pzg-nordhessen.de/x' -> 'pzg-nordhessen.de'."""
+    host = urlsplit(url).netloc.lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def long_text(offering: Offering, domain: Mapping[str, Any], language: Optional[str] = None) -> str:
+    """The description with its list items: shown on "Mehr anzeigen" and for "Was ist …?" questions."""
     items = "\n".join(template(domain, "utter_line_item", language).format(value=i) for i in offering.items)
+    return offering.description + ("\n" + items if items else "")
+
+
+def offering_variables(offering: Offering, domain: Mapping[str, Any], language: Optional[str] = None,
+                       explain: bool = False) -> Dict[str, str]:
+    """Variables for the ``utter_offering`` card: name, one sentence, contact lines, source line.
+
+    ``explain`` adds the long text after the sentence (the answer to "Was ist …?")."""
     source = _shown_source(offering)
     return {k: safe(v) for k, v in {
         "name": offering.name,
-        "description": offering.description + ("\n" + items if items else ""),
+        "summary": offering.summary or offering.description,
+        "more": long_text(offering, domain, language) + "\n" if explain and offering.summary else "",
         "details": detail_lines(offering, domain, language),
+        "source_site": site_name(source.url),
         "source_url": source.url,
         "source_date": source_date(source.published, domain, language),
     }.items()}
+
+
+def more_variables(offering: Offering, domain: Mapping[str, Any], language: Optional[str] = None) -> Dict[str, str]:
+    """Variables for ``utter_offering_more``: the long text of an offering already shown."""
+    return {k: safe(v) for k, v in {"name": offering.name, "text": long_text(offering, domain, language)}.items()}
 
 
 def link_variables(link: Link, url: str) -> Dict[str, str]:
@@ -94,3 +115,12 @@ def link_variables(link: Link, url: str) -> Dict[str, str]:
         "description": link.description + "\n" if link.description else "",
         "url": url,
     }.items()}
+
+
+def text_of(domain: Mapping[str, Any], message: Mapping[str, Any], language: Optional[str] = None) -> str:
+    """The text a dispatched message will show, to keep one turn short (see actions.answer)."""
+    values = {k: v for k, v in message.items() if k not in ("response", "buttons")}
+    try:
+        return template(domain, str(message.get("response", "")), language).format(**values)
+    except (KeyError, IndexError, ValueError):
+        return " ".join(str(v) for v in values.values())

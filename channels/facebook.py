@@ -29,6 +29,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import numbered
+from channels.text_format import plain
 
 logger = logging.getLogger(__name__)
 
@@ -51,8 +52,12 @@ class NumberedMessengerBot(MessengerBot):
         super().__init__(messenger_client)
         self.hint = hint
 
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await super().send_text_message(recipient_id, plain(text), **kwargs)
+
     async def send_text_with_buttons(self, recipient_id: Text, text: Text,
                                      buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
+        text = plain(text)
         fits = len(buttons) <= MAX_QUICK_REPLIES and all(
             len(str(b.get("title", ""))) <= MAX_TITLE for b in buttons)
         if fits:

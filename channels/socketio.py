@@ -1,4 +1,7 @@
-"""Rasa's socket.io channel, with the browser origin checked.
+"""Rasa's socket.io channel, with the browser origin checked and Markdown-safe replies.
+
+Replies go out through ``MarkdownSafeOutput``: line breaks and links survive widgets
+that render Markdown, such as rasa-webchat (channels/text_format.py).
 
 Enabled in credentials.yml as ``channels.socketio.OriginCheckedSocketIO:`` (same settings
 as Rasa's ``socketio:``; the URL stays ``/socket.io/``).
@@ -15,11 +18,14 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Awaitable, Callable, FrozenSet
+import json
+from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Optional, Text
 from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import UserMessage
-from rasa.core.channels.socketio import SocketIOInput
+from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+
+from channels.text_format import markdown_safe
 from sanic import Blueprint, response
 from sanic.request import Request
 
@@ -42,6 +48,17 @@ def origin_allowed(request: Request, allowed: FrozenSet[str]) -> bool:
     return not origin or origin in allowed or urlsplit(origin).netloc == request.host
 
 
+class MarkdownSafeOutput(SocketIOOutput):
+    """Rasa's socket.io output with text that Markdown widgets show as meant (channels.text_format)."""
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await super().send_text_message(recipient_id, markdown_safe(text), **kwargs)
+
+    async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
+                                     **kwargs: Any) -> None:
+        await super().send_text_with_buttons(recipient_id, markdown_safe(text), buttons, **kwargs)
+
+
 class OriginCheckedSocketIO(SocketIOInput):
     """``SocketIOInput`` whose engine.io endpoint refuses pages from other origins."""
 
@@ -59,4 +76,30 @@ class OriginCheckedSocketIO(SocketIOInput):
             return await handle(request, *args, **kwargs)
 
         engine.handle_request = handle_request
+        self._answer_with(MarkdownSafeOutput, on_new_message)
         return blueprint
+
+    def _answer_with(self, output: type, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
+        """Re-register the user-message handler so that replies go through ``output``.
+
+        Rasa 3.6 builds a ``SocketIOOutput`` inside its handler and offers no hook for
+        another output class; this handler is Rasa's own (rasa/core/channels/socketio.py,
+        ``handle_message``) with only the output class changed."""
+        sio = self.sio
+        assert sio is not None
+
+        async def handle_message(sid: Text, data: Dict) -> None:
+            if self.session_persistence:
+                if not data.get("session_id"):
+                    logger.warning("socket.io: message without session_id ignored")
+                    return
+                sender_id = data["session_id"]
+            else:
+                sender_id = sid
+            metadata: Optional[Any] = data.get(self.metadata_key, {})
+            if isinstance(metadata, str):
+                metadata = json.loads(metadata)
+            await on_new_message(UserMessage(data.get("message", ""), output(sio, self.bot_message_evt), sender_id,
+                                             input_channel=self.name(), metadata=metadata))
+
+        sio.on(self.user_message_evt, handle_message, namespace=self.namespace)

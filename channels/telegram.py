@@ -31,6 +31,8 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.text_format import plain
+
 logger = logging.getLogger(__name__)
 
 #: Header in which Telegram repeats the webhook's secret token (Bot API 6.0, setWebhook).
@@ -47,8 +49,12 @@ class TelegramChannelOutput(TelegramOutput):
         server = TelegramAPIServer.from_base(api_url) if api_url else TELEGRAM_PRODUCTION
         Bot.__init__(self, access_token, server=server)
 
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await super().send_text_message(recipient_id, plain(text), **kwargs)
+
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
                                      button_type: Optional[Text] = None, **kwargs: Any) -> None:
+        text = plain(text)
         if button_type is None:
             button_type = "vertical" if len(buttons) > MAX_IN_ROW else "inline"
         await super().send_text_with_buttons(recipient_id, text, buttons, button_type=button_type, **kwargs)

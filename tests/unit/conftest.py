@@ -21,6 +21,7 @@ def offering(**overrides: Any) -> Dict[str, Any]:
         "id": "test-angebot",
         "name": "Testangebot",
         "topic": "psz",
+        "summary": "Hier bekommen Sie Hilfe.",
         "description": "Ein Angebot für Tests.",
         "audience": "",
         "languages": [],

@@ -53,10 +53,37 @@ def test_question_with_place_lists_regional_offering_first(domain) -> None:
     assert slots["last_offerings"] == ["psz-nord", "psz-land", "psz-bund"]
 
 
-def test_question_without_place_asks_once_for_it(domain) -> None:
+def test_question_without_place_answers_for_hessen_first_then_asks_once(domain) -> None:
     msgs, slots = run(act.ActionFindOfferings(), tracker("ask_psz"), domain)
-    assert responses(msgs) == ["utter_ask_place"]
-    assert slots == {"topic": "psz", "awaiting_place": True}
+    assert responses(msgs)[0] == "utter_offerings_for_hessen"
+    assert msgs[0]["topic"] == "Psychosoziale Hilfe für Geflüchtete"
+    assert offering_names(msgs) == ["PSZ Landesangebot", "PSZ Bundesverband"]
+    assert responses(msgs)[-1] == "utter_ask_place"
+    assert slots["awaiting_place"] is True and slots["place_asked"] is True and slots["topic"] == "psz"
+    # asked once: the next question without a place gets the answer without the question
+    again, _ = run(act.ActionFindOfferings(), tracker("ask_psz", slots={"place_asked": True}), domain)
+    assert "utter_ask_place" not in responses(again) and offering_names(again)
+
+
+def test_what_is_question_gets_the_explanation_without_the_place_question(domain) -> None:
+    trk = tracker("ask_psz", "Was ist ein PSZ?", entities=[{"entity": "explain", "value": "Was ist"}])
+    msgs, slots = run(act.ActionFindOfferings(), trk, domain)
+    assert "utter_ask_place" not in responses(msgs) and "awaiting_place" in slots and not slots["awaiting_place"]
+    first = [m for m in msgs if m.get("response") == "utter_offering"][0]
+    assert first["more"].startswith("Ein Angebot für Tests.")  # the long text comes at once
+
+
+def test_hessenweit_means_the_whole_state(domain) -> None:
+    trk = tracker("ask_psz", "Gibt es hessenweit Hilfe?", entities=[{"entity": "whole_state", "value": "hessenweit"}])
+    msgs, slots = run(act.ActionFindOfferings(), trk, domain)
+    assert responses(msgs)[0] == "utter_offerings_for_hessen" and "utter_ask_place" not in responses(msgs)
+    assert slots["place"] == "Hessen"
+
+
+def test_no_place_after_the_hessen_answer_does_not_repeat_it(domain) -> None:
+    trk = tracker("deny", slots={"topic": "psz", "awaiting_place": True, "last_offerings": ["psz-land"]})
+    msgs, slots = run(act.ActionFindOfferings(), trk, domain)
+    assert responses(msgs) == ["utter_whole_state_noted"] and slots["place"] == "Hessen"
 
 
 def test_place_given_after_asking_answers_the_remembered_topic(domain) -> None:
@@ -96,7 +123,7 @@ def test_own_legal_case_is_answered_with_the_counselling_topic(domain) -> None:
 def test_specific_question_answers_its_entry_with_items(domain) -> None:
     msgs, _ = run(act.ActionFindOfferings(), tracker("ask_integrationsplan_handlungsfelder"), domain)
     (entry,) = [m for m in msgs if m.get("response") == "utter_offering"]
-    assert "• Sprache und Bildung\n• Wirtschaft und Arbeit" in entry["description"]
+    assert "• Sprache und Bildung\n• Wirtschaft und Arbeit" in entry["more"]
 
 
 def test_offering_variables_show_known_contact_and_source(domain) -> None:
@@ -192,3 +219,28 @@ def test_state_wide_answer_to_a_specific_question_is_not_headed_as_local(domain)
     trk = tracker("ask_integrationsplan_handlungsfelder", entities=[{"entity": "place", "value": "Kassel"}])
     msgs, _ = run(act.ActionFindOfferings(), trk, domain)
     assert responses(msgs)[0] == "utter_offerings_for_hessen"
+
+
+def test_one_turn_stays_short_and_the_rest_comes_on_more(domain, make_knowledge, monkeypatch) -> None:
+    long_text = "Hier gibt es Rat. " * 40
+    many = [offering(id=f"mbe-{i}", name=f"Beratung {i}", topic="migrationsberatung", serves=["hessen"],
+                     description=long_text) for i in range(6)]
+    monkeypatch.setattr(act, "STORE", KnowledgeStore(make_knowledge({"migrationsberatung.yml": many})))
+    trk = tracker("ask_migrationsberatung", slots={"place": "Hessen"})
+    msgs, slots = run(act.ActionFindOfferings(), trk, domain)
+    from actions.render import text_of
+    shown = sum(len(text_of(domain, m)) for m in msgs)
+    assert shown <= act.config.MAX_TURN_CHARS
+    assert long_text.strip() not in "".join(text_of(domain, m) for m in msgs)  # long texts wait for "mehr"
+    assert msgs[-1]["buttons"] == [{"title": "Mehr anzeigen", "payload": "/ask_more"}]
+    assert len(slots["last_offerings"]) + len(slots["more_offerings"]) == 6 and slots["more_offerings"]
+
+    more, more_slots = run(act.ActionShowMore(), tracker("ask_more", slots=slots), domain)
+    assert responses(more)[0] == "utter_offering_more" and more[0]["name"] == "Beratung 0"
+    assert long_text.strip() in text_of(domain, more[0])
+    assert set(more_slots["last_offerings"]) <= set(slots["more_offerings"])
+
+
+def test_more_without_anything_shown_says_so(domain) -> None:
+    msgs, _ = run(act.ActionShowMore(), tracker("ask_more"), domain)
+    assert responses(msgs) == ["utter_no_more"]
