@@ -45,7 +45,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         return 0
     for problem in knowledge.problems:
         print(f"FEHLER {problem}")
-    per_topic = Counter(o.topic for o in knowledge.offerings.values())
+    per_topic = Counter(t for o in knowledge.offerings.values() for t in (o.topic, *o.also_for))
     print(f"{len(knowledge.offerings)} gültige Angebote ("
           + ", ".join(f"{t}: {per_topic.get(t, 0)}" for t in knowledge.topics) + f"); "
           f"{len(knowledge.gazetteer.places)} Orte; {len(knowledge.problems)} Fehler")
