@@ -42,7 +42,11 @@ $(VENV)/.installed: requirements.lock scripts/build_spacy_de.py
 widget/node_modules/.package-lock.json: widget/package-lock.json
 	cd widget && npm ci --no-audit --no-fund --loglevel=error
 
-install: $(VENV)/.installed widget/node_modules/.package-lock.json
+# rasa-webchat for tests/conversations/test_webchat_browser.py (no install scripts needed: prebuilt bundle).
+tests/webchat/node_modules/.package-lock.json: tests/webchat/package-lock.json
+	cd tests/webchat && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+
+install: $(VENV)/.installed widget/node_modules/.package-lock.json tests/webchat/node_modules/.package-lock.json
 
 # Services the tests start themselves: PostgreSQL (Debian package) for the tracker store tests.
 .PHONY: services

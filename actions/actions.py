@@ -23,6 +23,8 @@ CONTINUING_INTENTS = {"inform_place", "deny", "affirm"}
 NATURALISATION = "einbuergerung"
 #: How many official finder links one answer shows at most.
 MAX_LINKS = 2
+#: How many further offerings "Mehr anzeigen" can bring (three more turns at most).
+MAX_WAITING = 9
 #: Characters kept free in a turn for the question that narrows the answer down to a place.
 PLACE_QUESTION_RESERVE = 120
 
@@ -179,7 +181,7 @@ class ActionFindOfferings(Action):
         else:
             send_turn(dispatcher, turn, buttons)
         events += [SlotSet("last_offerings", [o.id for o in shown]),
-                   SlotSet("more_offerings", [o.id for o in left]), SlotSet("fallback_count", 0.0)]
+                   SlotSet("more_offerings", [o.id for o in left[:MAX_WAITING]]), SlotSet("fallback_count", 0.0)]
         return events
 
     @staticmethod

@@ -6,7 +6,8 @@ Markdown link per answer card (the source: ``[pzg-nordhessen.de](https://…)``)
 - ``markdown_safe``: for socket.io, where widgets such as rasa-webchat render Markdown.
   Single line breaks become Markdown hard breaks ("  \\n"), so contact lines stay on
   their own lines, and bare addresses become autolinks (``<https://…>``), so that
-  underscores in them are not read as emphasis.  The project's widget understands both.
+  underscores in them are not read as emphasis; an address with "&" becomes a Markdown link
+  whose label writes "&amp;" (else "&reg…" shows as "®…").  The project's widget understands all three.
 - ``plain``: for Telegram and Facebook, which show text as it is: a Markdown link
   becomes its label.
 """
@@ -16,9 +17,9 @@ import re
 from typing import Text
 
 #: A Markdown link: [label](https://…)
-MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://[^\s)]+)\)")
-#: A bare web address (not already inside <…> or a Markdown link).
-BARE_URL = re.compile(r"(?<![<(])\bhttps?://[^\s<>\"“”„]+")
+MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://(?:[^\s()]|\([^\s()]*\))+)\)")
+#: A bare web address (not already an autolink <…>; Markdown links are split off first).
+BARE_URL = re.compile(r"(?<!<)\bhttps?://[^\s<>\"“”„]+")
 #: Characters that end a sentence rather than an address.
 TRAILING = ".,;:!?)'’"
 
@@ -27,7 +28,13 @@ def _autolink(match: "re.Match[str]") -> str:
     url = match.group(0)
     tail = ""
     while url and url[-1] in TRAILING:
+        if url[-1] == ")" and url.count("(") >= url.count(")"):
+            break  # the bracket closes one in the address: "…/a_(b)"
         url, tail = url[:-1], url[-1] + tail
+    if "&" in url:
+        # Widgets whose Markdown decodes HTML entities turn "&reg" of "&regschl=" into "®" in the shown
+        # text: a link whose label writes "&" as "&amp;" shows the address as it is.
+        return f"[{url.replace('&', '&amp;')}]({url}){tail}"
     return f"<{url}>{tail}"
 
 

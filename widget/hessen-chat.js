@@ -125,8 +125,8 @@
     return a;
   }
 
-  /** Fügt `text` als Text- und Link-Knoten an `parent` an. Nie innerHTML. */
-  function appendRichText(parent, text) {
+  /** Fügt `text` als Text- und Link-Knoten an `parent` an (Adressen, E-Mail, Telefon). */
+  function appendLinkified(parent, text) {
     var last = 0;
     var m;
     LINK_RE.lastIndex = 0;
@@ -162,6 +162,26 @@
       LINK_RE.lastIndex = last;
     }
     if (last < text.length) parent.appendChild(document.createTextNode(text.slice(last)));
+  }
+
+  // Markdown, wie der socket.io-Kanal ihn sendet (channels/socketio.py): Link "[Text](https://…)",
+  // Adresse in spitzen Klammern "<https://…>" und "  " vor einem Zeilenumbruch (harter Umbruch).
+  // Ein ")" in der Adresse ist nur als Klammerpaar erlaubt, z. B. https://example.de/a_(b).
+  var MARKDOWN_LINK_RE = /\[([^\[\]\n]+)\]\((https?:\/\/(?:[^\s()<>]|\([^\s()<>]*\))+)\)|<(https?:\/\/[^\s<>]+)>/g;
+
+  /** Fügt Bot-Text als Text- und Link-Knoten an `parent` an. Nie innerHTML. */
+  function appendRichText(parent, text) {
+    text = text.replace(/ +\n/g, "\n");
+    var last = 0;
+    var m;
+    MARKDOWN_LINK_RE.lastIndex = 0;
+    while ((m = MARKDOWN_LINK_RE.exec(text)) !== null) {
+      if (m.index > last) appendLinkified(parent, text.slice(last, m.index));
+      // "&amp;" im Linktext steht für "&" (channels/text_format.py)
+      parent.appendChild(m[1] ? makeLink(m[2], m[1].replace(/&amp;/g, "&"), true) : makeLink(m[3], m[3], true));
+      last = MARKDOWN_LINK_RE.lastIndex;
+    }
+    if (last < text.length) appendLinkified(parent, text.slice(last));
   }
 
   // ------------------------------------------------------------------ Elemente
@@ -205,7 +225,7 @@
 
   var notice = el(
     "p",
-    { class: "hc-notice" },
+    { id: "hc-notice", class: "hc-notice" },
     "Sie schreiben mit einem Computerprogramm. Bitte schreiben Sie keine Namen, Adressen oder Aktenzeichen."
   );
 
@@ -228,7 +248,8 @@
     type: "text",
     class: "hc-input",
     "aria-label": "Nachricht eingeben",
-    placeholder: "Ihre Nachricht …",
+    "aria-describedby": "hc-notice", // Datenschutzhinweis wird mit vorgelesen
+    placeholder: "Nachricht eingeben …", // dieselben Wörter wie der zugängliche Name
     maxlength: "1000",
     autocomplete: "off",
     enterkeyhint: "send",
@@ -254,6 +275,7 @@
   var queue = [];
   var typingTimer = null;
   var connectErrorShown = false;
+  var answerStart = null; // erste Nachricht der laufenden Antwort des Bots
 
   // ---------------------------------------------------------------- Darstellung
   function renderMessage(entry) {
@@ -282,18 +304,28 @@
       });
       log.appendChild(group);
     }
+    return wrap;
   }
 
   function scrollToEnd() {
     log.scrollTop = log.scrollHeight;
   }
 
+  // Eine neue Antwort wird von ihrem Anfang an gezeigt: nach unten scrollen, aber höchstens
+  // so weit, dass ihre erste Nachricht oben im Verlauf steht.
+  function scrollToAnswer() {
+    var offset = answerStart.getBoundingClientRect().top - log.getBoundingClientRect().top;
+    log.scrollTop += offset - 8; // der Browser begrenzt auf das Ende des Verlaufs
+  }
+
   function addEntry(entry) {
     history.push(entry);
     if (history.length > MAX_HISTORY) history = history.slice(-MAX_HISTORY);
     saveHistory();
-    renderMessage(entry);
-    scrollToEnd();
+    var node = renderMessage(entry);
+    if (entry.from === "bot" && !answerStart) answerStart = node;
+    if (entry.from === "bot") scrollToAnswer();
+    else scrollToEnd();
   }
 
   function dropQuickReplies() {
@@ -379,6 +411,7 @@
     if (!payload) return;
     connect();
     dropQuickReplies();
+    answerStart = null;
     if (shown !== null) addEntry({ from: "user", text: shown });
     setTyping(true);
     if (socket && confirmed) emitMessage(payload);

@@ -43,6 +43,19 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
+AXE = ROOT / "widget" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def axe_violations(page: Page) -> List[str]:
+    """axe-core's findings for the page (rule id and the first affected element), empty if none."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # not a <script> tag: the widget's CSP forbids inline scripts
+    return page.evaluate("""async (tags) => {
+        const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+        return result.violations.map(v => `${v.id}: ${v.nodes[0].target.join(" ")} (${v.help})`);
+    }""", AXE_TAGS)
+
+
 def bot_messages(page: Page):
     return page.locator(".hc-log .hc-msg--bot")
 
@@ -122,8 +135,18 @@ def test_widget_conversation_keyboard_only(browser: Browser, base_url: str) -> N
         expect(bot_messages(page).first).to_contain_text("kein Mensch", timeout=BOT_TIMEOUT)
         expect(page.get_by_label("Nachricht eingeben")).to_be_focused()
 
+        # the status live region stays in the DOM (visually hidden while empty)
+        assert page.locator(".hc-status").evaluate("el => getComputedStyle(el).display") != "none"
+
         # question -> answer with a clickable phone link (digits only in the href)
+        answer_start = bot_messages(page).count()
         say(page, "Wo finde ich ein psychosoziales Zentrum in Kassel?")
+        # the log shows the start of the answer, not only its end
+        assert bot_messages(page).nth(answer_start).evaluate(
+            "el => el.getBoundingClientRect().top >= el.closest('.hc-log').getBoundingClientRect().top - 1")
+        # Markdown from the socket.io channel: the source link shows its label, no syntax is left
+        log_text = page.locator(".hc-log").inner_text()
+        assert "](" not in log_text and "<http" not in log_text, log_text
         tel = page.locator('.hc-log a[href^="tel:"]').first
         expect(tel).to_be_visible(timeout=BOT_TIMEOUT)
         tel.scroll_into_view_if_needed()
@@ -132,6 +155,8 @@ def test_widget_conversation_keyboard_only(browser: Browser, base_url: str) -> N
         assert re.fullmatch(r"tel:\+?\d{3,15}", tel.get_attribute("href") or "")
         expect(page.locator(".hc-log a[href^='tel:0561']").first).to_be_visible()
         assert page.locator('.hc-log a[href^="http"][target="_blank"][rel~="noopener"]').count() > 0
+        # axe-core (npm, widget/package.json) on the open widget with an answer: no violations
+        assert axe_violations(page) == []
 
         # menu with quick replies; reach a quick-reply button with the keyboard
         say(page, "Hilfe")
@@ -243,6 +268,44 @@ def test_links_in_bot_text(browser: Browser, base_url: str) -> None:
             return [text, [...div.querySelectorAll('a')].map(a => a.getAttribute('href'))];
         }))""", list(LINK_CASES))
         assert found == LINK_CASES
+    finally:
+        page.close()
+
+
+MARKDOWN_CASES = {
+    # text as the socket.io channel sends it -> (text shown, [[href, link text], ...])
+    "Quelle: [pzg-nordhessen.de](https://www.pzg-nordhessen.de/de/wir-ueber-uns/der-traegerverein), Stand der Quelle: März 2024":
+        ("Quelle: pzg-nordhessen.de, Stand der Quelle: März 2024",
+         [["https://www.pzg-nordhessen.de/de/wir-ueber-uns/der-traegerverein", "pzg-nordhessen.de"]]),
+    "Telefon: 0561 / 81644 322  \nInternet: <https://www.kassel.de/a_-_b/c_d.php>  \nE-Mail: info@psz-kassel.de":
+        ("Telefon: 0561 / 81644 322\nInternet: https://www.kassel.de/a_-_b/c_d.php\nE-Mail: info@psz-kassel.de",
+         [["tel:056181644322", "0561 / 81644 322"], ["https://www.kassel.de/a_-_b/c_d.php", "https://www.kassel.de/a_-_b/c_d.php"],
+          ["mailto:info@psz-kassel.de", "info@psz-kassel.de"]]),
+    "Mehr: [Seite (neu)](https://example.de/a_(b)/c).": ("Mehr: Seite (neu).", [["https://example.de/a_(b)/c", "Seite (neu)"]]),
+    "[x](javascript:alert(1)) <javascript:alert(1)>": ("[x](javascript:alert(1)) <javascript:alert(1)>", []),
+    # an address with "&": its label writes "&amp;" (channels/text_format.py)
+    "Link: [https://v.de/l?a=1&amp;regschl=06](https://v.de/l?a=1&regschl=06)":
+        ("Link: https://v.de/l?a=1&regschl=06", [["https://v.de/l?a=1&regschl=06", "https://v.de/l?a=1&regschl=06"]]),
+}
+
+
+def test_markdown_links_in_bot_text(browser: Browser, base_url: str) -> None:
+    page = browser.new_page()
+    try:
+        page.goto(f"{base_url}/webhooks/widget/demo.html")
+        found = page.evaluate("""cases => Object.fromEntries(cases.map(text => {
+            const div = document.createElement('div');
+            window.HessenChat.linkify(div, text);
+            return [text, [div.textContent.replace(/ \\(öffnet in neuem Fenster\\)/g, ''),
+                           [...div.querySelectorAll('a')].map(a => [a.getAttribute('href'), a.firstChild.textContent])]];
+        }))""", list(MARKDOWN_CASES))
+        assert found == {text: [shown, links] for text, (shown, links) in MARKDOWN_CASES.items()}
+        assert page.evaluate("""() => {
+            const div = document.createElement('div');
+            window.HessenChat.linkify(div, 'Quelle: [a.de](https://a.de/x)');
+            const a = div.querySelector('a');
+            return a.target === '_blank' && a.rel.includes('noopener') && !!a.querySelector('.hc-visually-hidden');
+        }""")
     finally:
         page.close()
 

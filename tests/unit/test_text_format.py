@@ -22,3 +22,15 @@ def test_plain_text_shows_the_link_label() -> None:
     text = plain(CARD)
     assert "Quelle: example.de, Stand der Quelle: März 2024" in text
     assert "https://www.example.de/de/wir_ueber_uns" in text and "](" not in text
+
+
+def test_brackets_inside_addresses_stay_in_the_link() -> None:
+    assert markdown_safe("Siehe https://example.de/a_(b).") == "Siehe <https://example.de/a_(b)>."
+    assert markdown_safe("(https://example.de/x)") == "(<https://example.de/x>)"
+    linked = "Quelle: [example.de](https://example.de/a_(b)/c), Stand"
+    assert markdown_safe(linked) == linked and plain(linked) == "Quelle: example.de, Stand"
+
+
+def test_address_with_ampersand_is_a_link_whose_label_escapes_it() -> None:
+    url = "https://verwaltungsportal.hessen.de/leistung?leistung_id=L1&regschl=066110000000"
+    assert markdown_safe(f"Link: {url}") == f"Link: [{url.replace('&', '&amp;')}]({url})"
