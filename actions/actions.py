@@ -202,7 +202,8 @@ class ActionFindOfferings(Action):
         single words are left to the NLU, because some towns are also common words.
         """
         text = message.get("text") or ""
-        places = [e for e in message.get("entities", []) if e.get("entity") == "place" and e.get("value")]
+        places = [e for e in message.get("entities", []) if e.get("entity") == "place" and e.get("value")
+                  and not knowledge.gazetteer.is_generic(str(e.get("value")))]
         found = knowledge.gazetteer.longest_in_text(text)
         if not places:
             return found[0].name if found and " " in found[1] else None

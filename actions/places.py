@@ -21,6 +21,11 @@ _FILLER = re.compile(r"^(in|im|bei|aus|nach|um|der|die|das|dem|den|stadt|gemeind
                      re.IGNORECASE)
 
 
+#: Words that name a kind of place, not a place: an entity of only these words is no place.
+GENERIC_PLACE_WORDS = frozenset("im in der die das dem den meinem meiner unserem unserer kreis landkreis "
+                                "stadt gemeinde ort dorf region bezirk town city district".split())
+
+
 def normalise(text: str) -> str:
     """Lower case, umlauts and ß folded, punctuation to spaces: 'Groß-Gerau' -> 'gross gerau'."""
     text = text.lower().strip()
@@ -117,6 +122,12 @@ class Gazetteer:
                 if key in self._index:
                     return self.places[self._index[key]], key
         return None
+
+    @staticmethod
+    def is_generic(text: Optional[str]) -> bool:
+        """'Kreis', 'Stadt', 'im Kreis' … name no particular place ("Wer ist im Kreis zuständig?")."""
+        words = normalise(text or "").split()
+        return bool(words) and all(w in GENERIC_PLACE_WORDS for w in words)
 
     def resolve(self, text: Optional[str]) -> Optional[Place]:
         """Find the place a user meant, or None if it is not in Hessen (or not a place)."""

@@ -33,7 +33,9 @@ from channels.text_format import plain
 
 logger = logging.getLogger(__name__)
 
-MAX_QUICK_REPLIES = 13
+#: Facebook takes 13 quick replies, but Rasa's connector builds them with fbmessenger, which
+#: refuses more than 11 (fbmessenger/quick_replies.py); longer lists are sent as numbered text.
+MAX_QUICK_REPLIES = 11
 MAX_TITLE = 20
 
 

@@ -244,3 +244,9 @@ def test_one_turn_stays_short_and_the_rest_comes_on_more(domain, make_knowledge,
 def test_more_without_anything_shown_says_so(domain) -> None:
     msgs, _ = run(act.ActionShowMore(), tracker("ask_more"), domain)
     assert responses(msgs) == ["utter_no_more"]
+
+
+def test_the_word_kreis_alone_is_no_place(domain) -> None:
+    trk = tracker("ask_psz", "Wer ist im Kreis zuständig?", entities=[{"entity": "place", "value": "Kreis"}])
+    msgs, slots = run(act.ActionFindOfferings(), trk, domain)
+    assert responses(msgs)[0] == "utter_offerings_for_hessen" and "place" not in slots
