@@ -26,7 +26,10 @@ def test_psz_question_in_kassel_returns_the_kassel_centre_with_contact(bot: Bot)
     assert "Quelle: " in text and ("Stand der Quelle: " in text or "Quelle ohne Datum" in text)
     nationwide = [entry("psz", "baff")["name"], entry("notfall", "telefonseelsorge")["name"]]
     shown = [text.index(name) for name in nationwide if name in text]
-    assert shown and text.index(kassel["name"]) < min(shown)  # the regional centre before nationwide services
+    assert all(text.index(kassel["name"]) < i for i in shown)  # the regional centre before nationwide services
+    assert len(text) <= 1300  # one short turn (MAX_TURN_CHARS, plus line breaks between messages)
+    more = bot.text(bot.say("Mehr anzeigen"))  # the long text, then the offerings that did not fit
+    assert kassel["description"] in more and any(name in text + more for name in nationwide)
 
 
 def test_immigration_office_question_in_kassel_names_the_office_with_a_contact(bot: Bot) -> None:
@@ -62,9 +65,10 @@ def test_place_first_then_question_uses_remembered_place(bot: Bot) -> None:
 
 
 def test_user_who_declines_the_place_gets_state_wide_offers(bot: Bot) -> None:
-    bot.say("Ich brauche Hilfe bei Diskriminierung")
+    first = bot.text(bot.say("Ich brauche Hilfe bei Diskriminierung"))
+    assert "Angebote für ganz Hessen" in first and "In welcher Stadt" in first  # answer first, then the question
     answer = bot.text(bot.say("/deny"))
-    assert "Angebote für ganz Hessen" in answer
+    assert "ganz Hessen" in answer and "In welcher Stadt" not in answer
 
 
 def test_bot_says_it_is_a_bot(bot: Bot) -> None:
