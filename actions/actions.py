@@ -181,7 +181,8 @@ class ActionFindOfferings(Action):
         else:
             send_turn(dispatcher, turn, buttons)
         events += [SlotSet("last_offerings", [o.id for o in shown]),
-                   SlotSet("more_offerings", [o.id for o in left[:MAX_WAITING]]), SlotSet("fallback_count", 0.0)]
+                   SlotSet("more_offerings", [o.id for o in left[:MAX_WAITING]]),
+                   SlotSet("explained", [shown[0].id] if explain and shown else []), SlotSet("fallback_count", 0.0)]
         return events
 
     @staticmethod
@@ -223,7 +224,10 @@ class ActionFindOfferings(Action):
 
 
 class ActionShowMore(Action):
-    """ "Mehr anzeigen": the long texts of the offerings just shown, then the next offerings."""
+    """ "Mehr anzeigen": the long texts of the offerings just shown, then the next offerings.
+
+    Slot ``explained`` holds the offerings whose long text the user has already read, so a
+    second "mehr" brings only what is new, or says that there is nothing more."""
 
     def name(self) -> Text:
         return "action_show_more"
@@ -234,18 +238,20 @@ class ActionShowMore(Action):
         lang = tracker.get_slot("language")
         shown = ranking.by_ids(knowledge, tracker.get_slot("last_offerings") or [])
         waiting = ranking.by_ids(knowledge, tracker.get_slot("more_offerings") or [])
+        explained = list(tracker.get_slot("explained") or [])
         turn = answer.Turn(domain, lang, config.MAX_TURN_CHARS)
         for offering in shown:
             message = {"response": "utter_offering_more", **render.more_variables(offering, domain, lang)}
-            if offering.summary and (not turn.messages or turn.fits(message)):
+            if offering.summary and offering.id not in explained and (not turn.messages or turn.fits(message)):
                 turn.add(message)
+                explained.append(offering.id)
         new, left = answer.fill(turn, waiting, [], config.MAX_OFFERINGS, 0) if waiting else ([], [])
         if not turn.messages:
             dispatcher.utter_message(response="utter_no_more")
             return []
         send_turn(dispatcher, turn, [more_button(domain, tracker)] if left or new else [])
         return [SlotSet("last_offerings", [o.id for o in new] or [o.id for o in shown]),
-                SlotSet("more_offerings", [o.id for o in left])]
+                SlotSet("more_offerings", [o.id for o in left]), SlotSet("explained", explained)]
 
 
 class ActionOfferingDetail(Action):

@@ -250,3 +250,17 @@ def test_the_word_kreis_alone_is_no_place(domain) -> None:
     trk = tracker("ask_psz", "Wer ist im Kreis zuständig?", entities=[{"entity": "place", "value": "Kreis"}])
     msgs, slots = run(act.ActionFindOfferings(), trk, domain)
     assert responses(msgs)[0] == "utter_offerings_for_hessen" and "place" not in slots
+
+
+def test_more_twice_does_not_repeat_the_long_text(domain) -> None:
+    slots = {"last_offerings": ["psz-nord"], "more_offerings": []}
+    first, first_slots = run(act.ActionShowMore(), tracker("ask_more", slots=slots), domain)
+    assert responses(first) == ["utter_offering_more"] and first_slots["explained"] == ["psz-nord"]
+    again, _ = run(act.ActionShowMore(), tracker("ask_more", slots={**slots, **first_slots}), domain)
+    assert responses(again) == ["utter_no_more"]
+
+
+def test_what_is_answer_counts_its_long_text_as_read(domain) -> None:
+    trk = tracker("ask_psz", "Was ist ein PSZ?", entities=[{"entity": "explain", "value": "Was ist"}])
+    _, slots = run(act.ActionFindOfferings(), trk, domain)
+    assert slots["explained"] == slots["last_offerings"][:1]
