@@ -189,7 +189,7 @@ def parse_offering(raw: Any, file: str, topics: Mapping[str, Topic], gazetteer: 
 
     if not ID_RE.match(oid):
         bad("id", "fehlt oder enthält andere Zeichen als a-z, 0-9 und '-'")
-    for required in ("name", "description"):
+    for required in ("name", "summary", "description"):
         if not _text(raw.get(required)):
             bad(required, "Pflichtfeld fehlt")
     topic = _text(raw.get("topic"))

@@ -131,5 +131,16 @@ def test_topic_must_match_the_file_name_and_contact_is_required(make_knowledge) 
     assert ("falsch", "topic") in found and ("ohne-kontakt", "contact") in found
 
 
+def test_summary_is_required_and_an_also_for_topic_counts(make_knowledge, capsys) -> None:
+    entry = offering(id="ohne-satz")
+    del entry["summary"]
+    folder = make_knowledge({"psz.yml": [entry, offering(id="auch-schule", also_for=["schule"])]})
+    k = load_knowledge(folder)
+    assert ("ohne-satz", "summary") in {(p.entry, p.field) for p in k.problems}
+    validate_main([str(folder)])
+    out = capsys.readouterr().out
+    assert "schule: 1" in out and "Thema 'schule' hat kein Angebot" not in out
+
+
 def test_the_real_knowledge_base_is_valid() -> None:
     assert validate_main([]) == 0
