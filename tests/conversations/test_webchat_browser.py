@@ -21,7 +21,6 @@ import functools
 import os
 import re
 import threading
-import time
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
@@ -31,17 +30,14 @@ import pytest
 from conftest import running_bot
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Page, Route, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, Route, expect  # noqa: E402
+
+from browser_support import BOT_TIMEOUT, UI_TIMEOUT, chromium, wait_until_quiet  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 WEBCHAT = ROOT / "tests" / "webchat"
 BUNDLE = WEBCHAT / "node_modules" / "rasa-webchat" / "lib" / "index.js"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOT = ROOT / "results" / "browser" / "webchat.png"
-BOT_TIMEOUT = 30_000  # ms: a bot reply (model + action server) may take a while
-UI_TIMEOUT = 5_000
 #: a topic and a place whose answer cards have contact lines (domain.yml: "Telefon: {value}" …)
 QUESTION = "Wo gibt es Migrationsberatung in Kassel?"
 #: an answer card whose web address has underscores (knowledge/offerings/aufenthalt.yml)
@@ -90,12 +86,8 @@ def base_url(knowledge_copy: Path, bot_env: Dict[str, str], page_origin: str,
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} missing: apt-get install chromium")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 def allow_only(page: Page, origins: List[str], blocked: List[str]) -> None:
@@ -117,14 +109,7 @@ def bot_messages(page: Page):
 
 def settle(page: Page) -> int:
     """Wait until the bot has stopped sending (count unchanged for 1.5 s); return the count."""
-    count, stable_since = bot_messages(page).count(), time.monotonic()
-    deadline = time.monotonic() + BOT_TIMEOUT / 1000
-    while time.monotonic() < deadline and time.monotonic() - stable_since < 1.5:
-        page.wait_for_timeout(250)
-        now = bot_messages(page).count()
-        if now != count:
-            count, stable_since = now, time.monotonic()
-    return count
+    return wait_until_quiet(page, bot_messages)
 
 
 def ask(page: Page, text: str, expected: str) -> int:

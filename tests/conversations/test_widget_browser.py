@@ -7,24 +7,20 @@ Needs Debian's Chromium (`apt-get install chromium`) and `npm ci` in widget/.
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
-from typing import Iterator, List
+from typing import Dict, Iterator, List, Tuple
 from urllib.parse import urlsplit
 
 import pytest
 import requests
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
+
+from browser_support import BOT_TIMEOUT, UI_TIMEOUT, chromium, wait_until_quiet  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOT = ROOT / "results" / "browser" / "widget.png"
-BOT_TIMEOUT = 30_000  # ms: a bot reply (model + action server) may take a while
-UI_TIMEOUT = 5_000
 
 
 @pytest.fixture(scope="module")
@@ -35,12 +31,8 @@ def base_url(servers: str) -> str:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} missing: apt-get install chromium")
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
+    with chromium() as launched:
+        yield launched
 
 
 AXE = ROOT / "widget" / "node_modules" / "axe-core" / "axe.min.js"
@@ -76,14 +68,7 @@ def open_with_keyboard(page: Page) -> None:
 def settle(page: Page) -> int:
     """Wait until the bot has stopped sending (count unchanged for 1.5 s); return the count."""
     expect(page.locator(".hc-typing")).to_be_hidden(timeout=BOT_TIMEOUT)
-    count, stable_since = bot_messages(page).count(), time.monotonic()
-    deadline = time.monotonic() + BOT_TIMEOUT / 1000
-    while time.monotonic() < deadline and time.monotonic() - stable_since < 1.5:
-        page.wait_for_timeout(250)
-        now = bot_messages(page).count()
-        if now != count:
-            count, stable_since = now, time.monotonic()
-    return count
+    return wait_until_quiet(page, bot_messages)
 
 
 def say(page: Page, text: str) -> None:
@@ -257,17 +242,23 @@ LINK_CASES = {
 }
 
 
+def linkified(page: Page, texts: List[str]) -> Dict[str, Tuple[str, List[List[str]]]]:
+    """The widget's rendering of each bot text: (text shown, [[href, link text], ...])."""
+    return {text: (shown, links) for text, [shown, links] in page.evaluate("""texts => texts.map(text => {
+        const div = document.createElement('div');
+        window.HessenChat.linkify(div, text);
+        return [text, [div.textContent.replace(/ \\(öffnet in neuem Fenster\\)/g, ''),
+                       [...div.querySelectorAll('a')].map(a => [a.getAttribute('href'), a.firstChild.textContent])]];
+    })""", texts)}
+
+
 def test_links_in_bot_text(browser: Browser, base_url: str) -> None:
     page = browser.new_page()
     try:
         page.goto(f"{base_url}/webhooks/widget/demo.html")
-        found = page.evaluate("""cases => Object.fromEntries(cases.map(text => {
-            const div = document.createElement('div');
-            window.HessenChat.linkify(div, text);
-            if (div.textContent.replace(/ \\(öffnet in neuem Fenster\\)/g, '') !== text) return [text, 'TEXT CHANGED'];
-            return [text, [...div.querySelectorAll('a')].map(a => a.getAttribute('href'))];
-        }))""", list(LINK_CASES))
-        assert found == LINK_CASES
+        found = linkified(page, list(LINK_CASES))
+        assert {text: [href for href, _ in links] if shown == text else "TEXT CHANGED"
+                for text, (shown, links) in found.items()} == LINK_CASES
     finally:
         page.close()
 
@@ -293,13 +284,8 @@ def test_markdown_links_in_bot_text(browser: Browser, base_url: str) -> None:
     page = browser.new_page()
     try:
         page.goto(f"{base_url}/webhooks/widget/demo.html")
-        found = page.evaluate("""cases => Object.fromEntries(cases.map(text => {
-            const div = document.createElement('div');
-            window.HessenChat.linkify(div, text);
-            return [text, [div.textContent.replace(/ \\(öffnet in neuem Fenster\\)/g, ''),
-                           [...div.querySelectorAll('a')].map(a => [a.getAttribute('href'), a.firstChild.textContent])]];
-        }))""", list(MARKDOWN_CASES))
-        assert found == {text: [shown, links] for text, (shown, links) in MARKDOWN_CASES.items()}
+        found = linkified(page, list(MARKDOWN_CASES))
+        assert found == {text: (shown, links) for text, (shown, links) in MARKDOWN_CASES.items()}
         assert page.evaluate("""() => {
             const div = document.createElement('div');
             window.HessenChat.linkify(div, 'Quelle: [a.de](https://a.de/x)');
