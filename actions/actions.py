@@ -125,7 +125,9 @@ class ActionFindOfferings(Action):
         entity = self._place_in_message(knowledge, tracker.latest_message)
         # "Was ist …?", or a question for one fact (the Handlungsfelder): the long text comes at once.
         explain = latest_entity(tracker, "explain") is not None or bool(question_ids)
-        place_text = entity or tracker.get_slot("place")
+        remembered = tracker.get_slot("place")
+        generic = knowledge.gazetteer.is_generic(remembered)  # the slot mapping took "Kreis" from the message
+        place_text = entity or (None if generic else remembered)
         if not entity and latest_entity(tracker, "whole_state"):
             place_text = WHOLE_STATE
         if intent == "deny" and tracker.get_slot("awaiting_place"):
@@ -134,7 +136,7 @@ class ActionFindOfferings(Action):
                 return [SlotSet("awaiting_place", False), SlotSet("place", WHOLE_STATE)]
             place_text = WHOLE_STATE
         place, outside = self._resolve(knowledge, place_text)
-        events: List[EventType] = [SlotSet("awaiting_place", False)]
+        events: List[EventType] = [SlotSet("awaiting_place", False)] + ([SlotSet("place", None)] if generic else [])
         if place_text:
             events.append(SlotSet("place", place.name if place else place_text))
 
