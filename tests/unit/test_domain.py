@@ -33,3 +33,26 @@ def test_crisis_reply_comes_first_in_its_rule() -> None:
     rules = yaml.safe_load((ROOT / "data" / "rules.yml").read_text(encoding="utf-8"))["rules"]
     crisis = [r for r in rules if r["steps"][0].get("intent") == "crisis"]
     assert len(crisis) == 1 and crisis[0]["steps"][1] == {"action": "utter_crisis"}
+
+
+def test_every_topic_is_wired_through_domain_rules_and_nlu_data() -> None:
+    """A topic is added in several files (topics.yml, domain.yml, rules.yml, NLU training and test
+    data); a topic that is only half added fails here with what is missing."""
+    topics = yaml.safe_load((ROOT / "knowledge" / "topics.yml").read_text(encoding="utf-8"))
+    rules = yaml.safe_load((ROOT / "data" / "rules.yml").read_text(encoding="utf-8"))["rules"]
+    answered_by = {r["steps"][0].get("intent"): [s.get("action") for s in r["steps"][1:]] for r in rules}
+    trained = {b["intent"] for b in yaml.safe_load((ROOT / "data" / "nlu.yml").read_text(encoding="utf-8"))["nlu"]
+               if "intent" in b}
+    tested = {b["intent"] for b in yaml.safe_load((ROOT / "tests" / "nlu_test.yml").read_text(encoding="utf-8"))["nlu"]
+              if "intent" in b}
+    intents = [i for t in topics["topics"] for i in t["intents"]] + list(topics["questions"])
+    missing = []
+    for intent in intents:
+        for where, known in (("domain.yml", set(DOMAIN["intents"])), ("data/nlu.yml", trained),
+                             ("tests/nlu_test.yml", tested)):
+            if intent not in known:
+                missing.append(f"{intent}: not in {where}")
+        if intent != "crisis" and "action_find_offerings" not in answered_by.get(intent, []):
+            missing.append(f"{intent}: no rule to action_find_offerings in data/rules.yml")
+    assert missing == []
+    assert len({t["id"] for t in topics["topics"]}) == len(topics["topics"])  # ids are unique
