@@ -25,8 +25,6 @@ NATURALISATION = "einbuergerung"
 MAX_LINKS = 2
 #: How many further offerings "Mehr anzeigen" can bring (three more turns at most).
 MAX_WAITING = 9
-#: Characters kept free in a turn for the question that narrows the answer down to a place.
-PLACE_QUESTION_RESERVE = 120
 
 
 def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
@@ -174,8 +172,9 @@ class ActionFindOfferings(Action):
             turn.add({"response": "utter_no_offerings"})
         links = [] if question_ids else routes.place_links(knowledge, topic.id, None if outside else place)
         shown, left = answer.fill(turn, offerings, links, config.MAX_OFFERINGS, MAX_LINKS, explain=explain,
-                                  reserve=PLACE_QUESTION_RESERVE if ask_place else 0)
-        buttons = [more_button(domain, tracker)] if left or any(o.summary for o in shown) else []
+                                  reserve=len(render.template(domain, "utter_ask_place", lang)) if ask_place else 0)
+        unread = shown[1:] if explain else shown  # an explained card already shows its long text
+        buttons = [more_button(domain, tracker)] if left or unread else []
         if ask_place:
             send_turn(dispatcher, turn, [])
             dispatcher.utter_message(response="utter_ask_place", buttons=buttons)
@@ -244,7 +243,7 @@ class ActionShowMore(Action):
         turn = answer.Turn(domain, lang, config.MAX_TURN_CHARS)
         for offering in shown:
             message = {"response": "utter_offering_more", **render.more_variables(offering, domain, lang)}
-            if offering.summary and offering.id not in explained and (not turn.messages or turn.fits(message)):
+            if offering.id not in explained and (not turn.messages or turn.fits(message)):
                 turn.add(message)
                 explained.append(offering.id)
         new, left = answer.fill(turn, waiting, [], config.MAX_OFFERINGS, 0) if waiting else ([], [])

@@ -94,8 +94,8 @@ def offering_variables(offering: Offering, domain: Mapping[str, Any], language: 
     source = _shown_source(offering)
     return {k: safe(v) for k, v in {
         "name": offering.name,
-        "summary": offering.summary or offering.description,
-        "more": long_text(offering, domain, language) + "\n" if explain and offering.summary else "",
+        "summary": offering.summary,
+        "more": long_text(offering, domain, language) + "\n" if explain else "",
         "details": detail_lines(offering, domain, language),
         "source_site": site_name(source.url),
         "source_url": source.url,
@@ -119,8 +119,8 @@ def link_variables(link: Link, url: str) -> Dict[str, str]:
 
 def text_of(domain: Mapping[str, Any], message: Mapping[str, Any], language: Optional[str] = None) -> str:
     """The text a dispatched message will show, to keep one turn short (see actions.answer)."""
-    values = {k: v for k, v in message.items() if k not in ("response", "buttons")}
+    text = template(domain, str(message.get("response", "")), language)
     try:
-        return template(domain, str(message.get("response", "")), language).format(**values)
+        return text.format(**{k: v for k, v in message.items() if k not in ("response", "buttons")})
     except (KeyError, IndexError, ValueError):
-        return " ".join(str(v) for v in values.values())
+        return text  # as Rasa does: a template with a missing value is sent unfilled

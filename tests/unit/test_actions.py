@@ -124,6 +124,7 @@ def test_specific_question_answers_its_entry_with_items(domain) -> None:
     msgs, _ = run(act.ActionFindOfferings(), tracker("ask_integrationsplan_handlungsfelder"), domain)
     (entry,) = [m for m in msgs if m.get("response") == "utter_offering"]
     assert "• Sprache und Bildung\n• Wirtschaft und Arbeit" in entry["more"]
+    assert not any(m.get("buttons") for m in msgs)  # the whole text is shown: no "Mehr anzeigen"
 
 
 def test_offering_variables_show_known_contact_and_source(domain) -> None:
