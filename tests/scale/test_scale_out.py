@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import sys
 import threading
+import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -19,6 +20,8 @@ import pytest
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+#: Seconds to wait for nginx to write the access-log lines of requests already answered.
+LOG_WAIT = 5.0
 sys.path.insert(0, str(ROOT / "scripts"))
 import scale  # noqa: E402
 
@@ -104,14 +107,22 @@ def check_stored(stack: scale.Stack, conv: Conversation) -> None:
     assert db_events(stack.env, conv.sender) == [(e["event"], e.get("text")) for e in stored]
 
 
-def upstreams(stack: scale.Stack) -> Dict[str, str]:
-    """X-Request-Id -> Rasa server that answered, from nginx's access log."""
-    seen = {}
-    for line in stack.access_log.read_text().splitlines():
-        fields = line.split()
-        if len(fields) >= 8 and fields[7] != "-":
-            seen[fields[7]] = fields[5]
-    return seen
+def upstreams(stack: scale.Stack, conversations: List["Conversation"]) -> Dict[str, str]:
+    """X-Request-Id -> Rasa server that answered, from nginx's access log.
+
+    nginx writes a request's log line after it has sent the response, so the client may
+    read the log first: wait (at most LOG_WAIT seconds) until every request is in it."""
+    wanted = {f"{c.sender}:{i}" for c in conversations for i in range(len(c.steps))}
+    deadline = time.monotonic() + LOG_WAIT
+    while True:
+        seen = {}
+        for line in stack.access_log.read_text().splitlines():
+            fields = line.split()
+            if len(fields) >= 8 and fields[7] != "-":
+                seen[fields[7]] = fields[5]
+        if wanted <= set(seen) or time.monotonic() > deadline:
+            return seen
+        time.sleep(0.1)
 
 
 @pytest.fixture(scope="module")
@@ -147,7 +158,7 @@ def test_interleaved_conversations_alternate_servers_and_lose_nothing(stack: sca
         for conv in conversations:
             if index < len(conv.steps):
                 conv.say(index)
-    served = upstreams(stack)
+    served = upstreams(stack, conversations)
     for conv in conversations:
         servers = [served[f"{conv.sender}:{i}"] for i in range(len(conv.steps))]
         assert all(a != b for a, b in zip(servers, servers[1:])), (conv.sender, servers)
@@ -158,7 +169,7 @@ def test_concurrent_conversations_lose_nothing(stack: scale.Stack) -> None:
     conversations = [Conversation(stack, SCRIPTS[i % len(SCRIPTS)], f"c{i}") for i in range(9)]
     with ThreadPoolExecutor(len(conversations)) as pool:
         list(pool.map(Conversation.run, conversations))
-    served = upstreams(stack)
+    served = upstreams(stack, conversations)
     assert {served[f"{c.sender}:{i}"] for c in conversations for i in range(len(c.steps))} == {
         url.removeprefix("http://") for url in stack.rasa_urls}
     for conv in conversations:
