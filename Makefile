@@ -19,12 +19,12 @@ export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: help install run shell train actions validate stale gazetteer nlu-places test test-unit \
+.PHONY: help install run shell train actions validate stale gazetteer nlu-places test test-unit settings-doc \
 	test-nlu test-stories test-conversations evaluate lock clean
 
 help:
 	@echo "make run    - install, train if needed, start action server + Rasa (REST, socket.io)"
-	@echo "make test   - install and run every test"
+	@echo "make test   - install and run every test;  make check - lint, validation, unit tests (< 1 min)"
 	@echo "make shell  - chat in the terminal";  echo "make train  - train a model if data changed"
 	@echo "make validate / make stale / make readability / make coverage / make gazetteer / make evaluate"
 	@echo "make scale  - 2 Rasa servers behind nginx (PostgreSQL, Redis);  make bench - benchmark -> docs/benchmarks.md"
@@ -81,11 +81,11 @@ lock: ## regenerate requirements.lock from requirements.in (needs uv)
 
 # --- data ---------------------------------------------------------------------------
 gazetteer: install
-	$(BIN)/python scripts/build_gazetteer.py
-	$(BIN)/python scripts/gen_nlu_places.py
+	$(BIN)/python -m scripts.build_gazetteer
+	$(BIN)/python -m scripts.gen_nlu_places
 
 nlu-places: install
-	$(BIN)/python scripts/gen_nlu_places.py --check
+	$(BIN)/python -m scripts.gen_nlu_places --check
 
 validate: install
 	$(BIN)/python -m actions.validate
@@ -103,6 +103,10 @@ readability: install
 coverage: install
 	$(BIN)/python -m actions.coverage
 
+# Reference of every environment variable, generated from common/settings.py
+settings-doc: install
+	$(BIN)/python -m common.settings > docs/einstellungen.md
+
 # --- bot ----------------------------------------------------------------------------
 train: install nlu-places
 	$(RASA) train --fixed-model-name integrationsbot --out models
@@ -119,23 +123,39 @@ shell: train
 # Scale-out locally: PostgreSQL, Redis, action server, 2 Rasa servers, nginx on :8080 (README).
 .PHONY: scale bench
 scale: train scale-deps
-	@$(BIN)/python scripts/scale.py
+	@$(BIN)/python -m scripts.scale
 
 # Benchmark against a stock `rasa init` bot -> docs/benchmarks.md (~10 min; BENCH_ARGS=--quick for a rough run)
 bench: install scale-deps
-	$(BIN)/python scripts/bench.py $(BENCH_ARGS)
+	$(BIN)/python -m scripts.bench $(BENCH_ARGS)
 
 # --- tests --------------------------------------------------------------------------
-test: install services validate
+test: install services check
 	$(RASA) data validate --fail-on-warnings
-	$(MAKE) --no-print-directory test-unit train test-nlu test-stories test-conversations test-scale
+	$(MAKE) --no-print-directory test-integration train test-nlu test-stories test-conversations test-scale
+
+# The quick tier (< 1 minute): lint, the knowledge validation, the unit tests (they start no process).
+.PHONY: check lint test-integration
+check: install
+	@start=$$(date +%s); \
+	$(BIN)/ruff check . && \
+	$(BIN)/python -m actions.validate && \
+	$(BIN)/python -m pytest -q tests/unit && \
+	echo "make check: $$(( $$(date +%s) - start )) s"
+
+lint: install
+	$(BIN)/ruff check .
 
 test-unit: install
 	$(BIN)/python -m pytest -q tests/unit
 
+# Tests that start processes (action server, retention command, Rasa's command line).
+test-integration: install
+	$(BIN)/python -m pytest -q tests/integration
+
 test-nlu: install
 	$(RASA) test nlu --nlu tests/nlu_test.yml --model models/integrationsbot.tar.gz --out results/nlu
-	$(BIN)/python scripts/check_nlu.py results/nlu
+	$(BIN)/python -m scripts.check_nlu results/nlu
 
 test-stories: install
 	$(RASA) test core --stories tests/test_stories.yml --model models/integrationsbot.tar.gz \
@@ -153,7 +173,7 @@ test-scale: install scale-deps
 evaluate: train
 	$(RASA) test nlu --nlu tests/nlu_test.yml --model models/integrationsbot.tar.gz --out results/nlu
 	$(RASA) test nlu --nlu data --config config.yml --cross-validation --folds 5 --out results/nlu-cv
-	$(BIN)/python scripts/evaluation_report.py results/nlu results/nlu-cv
+	$(BIN)/python -m scripts.evaluation_report results/nlu results/nlu-cv
 
 # --- operations ---------------------------------------------------------------------
 # Delete conversations older than RETENTION_DAYS (default 30); run daily (README, Datenschutz).

@@ -8,9 +8,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import answer, config, language, naturalisation, ranking, render, routes
+from actions import answer, config, naturalisation, ranking, render, routes
 from actions.knowledge import Knowledge, KnowledgeStore, Offering, Topic
 from actions.places import Place, normalise
+from common import language
 
 logger = logging.getLogger(__name__)
 

@@ -1,16 +1,14 @@
-"""Configuration from environment variables, in one place."""
+"""The action server's settings (read in common/settings.py, listed in docs/einstellungen.md)."""
 from __future__ import annotations
 
-import os
-from pathlib import Path
+from common import settings
 
-ROOT = Path(__file__).resolve().parent.parent
-
+ROOT = settings.ROOT
 #: Folder with topics.yml, places.yml and offerings/*.yml.
-KNOWLEDGE_DIR = Path(os.environ.get("KNOWLEDGE_DIR", ROOT / "knowledge"))
+KNOWLEDGE_DIR = settings.path("KNOWLEDGE_DIR")
 #: How many offerings one answer shows at most.
-MAX_OFFERINGS = int(os.environ.get("MAX_OFFERINGS", "3"))
+MAX_OFFERINGS = settings.number("MAX_OFFERINGS")
 #: How many characters one answer turn shows at most; the rest comes on "Mehr anzeigen".
-MAX_TURN_CHARS = int(os.environ.get("MAX_TURN_CHARS", "1200"))
+MAX_TURN_CHARS = settings.number("MAX_TURN_CHARS")
 #: `make stale` lists entries whose newest source (the page's own date) is older than this.
-STALE_AFTER_DAYS = int(os.environ.get("STALE_AFTER_DAYS", "730"))
+STALE_AFTER_DAYS = settings.number("STALE_AFTER_DAYS")

@@ -18,7 +18,8 @@ import yaml
 
 from actions import evidence
 from actions.links import PLACEHOLDERS, Link, pattern_matches, placeholders
-from actions.naturalisation import NaturalisationRules, check as check_naturalisation, load_rules
+from actions.naturalisation import NaturalisationRules, load_rules
+from actions.naturalisation import check as check_naturalisation
 from actions.places import Gazetteer
 
 logger = logging.getLogger(__name__)

@@ -7,8 +7,8 @@ federal ones.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 import re
+from dataclasses import dataclass
 from typing import FrozenSet, Iterable, List, Optional, Sequence
 
 from actions.knowledge import FEDERAL, STATE_WIDE, Knowledge, Offering

@@ -11,22 +11,9 @@ from urllib.parse import urlsplit
 
 from actions.knowledge import CONTACT_FIELDS, Offering, Source
 from actions.links import Link
+from common.wording import template  # noqa: F401  (used here and re-exported for the actions)
 
 DETAIL_FIELDS = CONTACT_FIELDS + ("cost", "languages", "audience")
-
-
-def template(domain: Mapping[str, Any], name: str, language: Optional[str] = None) -> str:
-    """Text of a response in the domain for the user's language ('' if missing).
-
-    Variants with a ``language`` slot condition (see domain.yml) win when the language
-    matches; otherwise the first variant without a condition is used, as Rasa does.
-    """
-    variants = (domain.get("responses") or {}).get(name) or []
-    for variant in variants:
-        if language and {"type": "slot", "name": "language", "value": language} in (variant.get("condition") or []):
-            return str(variant.get("text", ""))
-    plain = [v for v in variants if not v.get("condition")]
-    return str(plain[0].get("text", "")) if plain else ""
 
 
 def safe(value: str) -> str:

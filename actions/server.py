@@ -11,18 +11,19 @@ open for health checks; it tells nothing about conversations.
 
 ``make run`` and ``make scale`` pick a random token for each start; for compose and
 Kubernetes, set the same ``ACTION_SERVER_TOKEN`` for the Rasa server and the action
-server (README, "Sicherheit").
+server (docs/sicherheit.md).
 """
 from __future__ import annotations
 
 import hmac
-import os
 from typing import Any, Callable, Optional
 
 from rasa_sdk import endpoint
 from sanic import Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+
+from common import settings
 
 TOKEN_HEADER = "X-Action-Token"
 OPEN_PATHS = ("/health",)
@@ -48,7 +49,7 @@ def token_check(token: str) -> Callable[[Request], Any]:
 def create_app(*args: Any, **kwargs: Any) -> Sanic:
     """rasa_sdk's app; with ``ACTION_SERVER_TOKEN`` set, only callers with the token get through."""
     app = _create_app(*args, **kwargs)
-    token = os.environ.get("ACTION_SERVER_TOKEN", "")
+    token = settings.value("ACTION_SERVER_TOKEN")
     if token:
         app.register_middleware(token_check(token), "request")
     return app

@@ -19,17 +19,18 @@ test double; by default it is Facebook's.
 from __future__ import annotations
 
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Tuple
 
 from fbmessenger import MessengerClient
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.channels.facebook import FacebookInput, Messenger, MessengerBot
+from rasa.core.channels.facebook import FacebookInput, MessengerBot
 from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import numbered
 from channels.text_format import plain
+from rasa_internals.messenger import PreparedMessenger
 
 logger = logging.getLogger(__name__)
 
@@ -75,7 +76,7 @@ class NumberedMessengerBot(MessengerBot):
         await self.send_quick_replies(recipient_id, listed, replies)
 
 
-class NumberedMessenger(Messenger):
+class NumberedMessenger(PreparedMessenger):
     """Rasa's Messenger handler with our output channel and typed-number choices."""
 
     def __init__(self, page_access_token: Text, on_new_message: Callable[[UserMessage], Awaitable[Any]],
@@ -84,21 +85,10 @@ class NumberedMessenger(Messenger):
         self.client = client(page_access_token, graph_url)
         self.choices = choices
 
-    async def _handle_user_message(self, text: Text, sender_id: Text,
-                                   metadata: Optional[Dict[Text, Any]]) -> None:
-        # As Rasa's, but with NumberedMessengerBot and the number turned into its payload.
+    async def prepare(self, sender_id: Text, text: Optional[Text]) -> Tuple[Optional[Text], MessengerBot]:
+        """The number turned into its payload, and the output with the hint in the user's language."""
         text, hint = await self.choices.prepare(sender_id, text)
-        out_channel = NumberedMessengerBot(self.client, hint)
-        await out_channel.send_action(sender_id, sender_action="mark_seen")
-        user_msg = UserMessage(text, out_channel, sender_id, input_channel=FacebookChannel.name(),
-                               metadata=metadata)
-        await out_channel.send_action(sender_id, sender_action="typing_on")
-        try:
-            await self.on_new_message(user_msg)
-        except Exception:
-            logger.exception("Exception when trying to handle webhook for facebook message.")
-        finally:
-            await out_channel.send_action(sender_id, sender_action="typing_off")
+        return text, NumberedMessengerBot(self.client, hint)
 
 
 class FacebookChannel(FacebookInput):

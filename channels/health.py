@@ -13,7 +13,8 @@ JSON with one entry per part the bot needs, and HTTP 200 only if all are up, els
 * lock_store: Redis answers ``PING`` when a Redis lock store is configured.
 
 Rasa's own ``GET /`` only says that the web server runs, and its ``/status`` belongs to
-the HTTP API, which is off (README, Sicherheit). The answer names no conversation and no
+the HTTP API, which is off (docs/sicherheit.md). ``rasa`` names Rasa's version and the
+performance patches active (rasa_internals). The answer names no conversation and no
 secret, so the endpoint can stay public.
 """
 from __future__ import annotations
@@ -27,18 +28,11 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+import rasa_internals
+from rasa_internals.agent import agent_of, inner_tracker_store
+
 Check = Dict[str, Any]
 TIMEOUT_SECONDS = 3
-
-
-def _inner_store(store: Any) -> Any:
-    """The configured tracker store inside Rasa's wrappers (AwaitableTrackerStore, FailSafe...)."""
-    for _ in range(5):
-        inner = getattr(store, "_tracker_store", None)
-        if inner is None:
-            break
-        store = inner
-    return store
 
 
 def check_model(agent: Any) -> Check:
@@ -60,7 +54,7 @@ async def check_action_server(agent: Any) -> Check:
 
 
 async def check_tracker_store(agent: Any) -> Check:
-    store = _inner_store(getattr(agent, "tracker_store", None))
+    store = inner_tracker_store(getattr(agent, "tracker_store", None))
     kind = type(store).__name__
     if not hasattr(store, "engine"):
         return {"ok": False, "type": kind, "error": "not the configured SQL tracker store"}
@@ -97,7 +91,8 @@ async def health(agent: Optional[Any]) -> Dict[str, Any]:
             check_action_server(agent), check_tracker_store(agent), check_lock_store(agent))
         checks.update(action_server=action, tracker_store=tracker, lock_store=lock)
     ok = agent is not None and all(check["ok"] for check in checks.values())
-    return {"status": "ok" if ok else "error", "checks": checks}
+    return {"status": "ok" if ok else "error", "checks": checks,
+            "rasa": {"version": rasa_internals.rasa_version(), "patches": rasa_internals.installed()}}
 
 
 class HealthChannel(InputChannel):
@@ -116,7 +111,7 @@ class HealthChannel(InputChannel):
 
         @blueprint.route("/", methods=["GET"])
         async def report(request: Request) -> HTTPResponse:
-            result = await health(getattr(request.app.ctx, "agent", None))
+            result = await health(agent_of(request.app))
             return response.json(result, status=200 if result["status"] == "ok" else 503,
                                  headers={"Cache-Control": "no-store"})
 

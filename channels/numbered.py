@@ -16,8 +16,9 @@ from typing import Any, Dict, Iterable, List, Mapping, Optional, Text, Tuple
 
 from rasa.shared.core.events import BotUttered, Event, UserUttered
 
-from actions import language
-from actions.render import template
+from common import language
+from common.wording import template
+from rasa_internals.agent import agent_of
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +64,7 @@ def hint(domain: Mapping[Text, Any], language: Optional[Text]) -> Text:
 class NumberedChoices:
     """Prepares a messenger user's message: a typed number becomes the button's payload.
 
-    ``app`` is the Rasa Sanic app (``app.ctx.agent`` holds the tracker store and domain;
+    ``app`` is the Rasa Sanic app (its agent, via rasa_internals.agent, holds the tracker store and domain;
     it is read on every call because Rasa may replace the agent when a new model loads).
     """
 
@@ -72,7 +73,7 @@ class NumberedChoices:
 
     @property
     def agent(self) -> Any:
-        return getattr(getattr(self.app, "ctx", None), "agent", None)
+        return agent_of(self.app)
 
     async def prepare(self, sender_id: Text, text: Optional[Text]) -> Tuple[Optional[Text], Text]:
         """(text to process, hint for numbered lists in the user's language).

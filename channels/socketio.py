@@ -6,6 +6,10 @@ that render Markdown, such as rasa-webchat (channels/text_format.py).
 Enabled in credentials.yml as ``channels.socketio.OriginCheckedSocketIO:`` (same settings
 as Rasa's ``socketio:``; the URL stays ``/socket.io/``).
 
+It also repairs Rasa 3.6's ``session_request`` (RasaHQ/rasa#13027), without which the
+widget gets no replies; this fix belongs to the channel, so it works whichever other
+channels are configured.
+
 Rasa 3.6 creates its socket.io server with ``cors_allowed_origins=[]``, which switches off
 engine.io's origin check. For HTTP long-polling the browser still applies CORS (Rasa's
 ``--cors``), but a WebSocket is not subject to CORS: any web page could open one to the
@@ -17,25 +21,24 @@ browser page) are let through, as engine.io does.
 from __future__ import annotations
 
 import logging
-import os
-import json
-from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, FrozenSet, List, Text
 from urllib.parse import urlsplit
 
 from rasa.core.channels.channel import UserMessage
 from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
+from sanic import Blueprint
+from sanic.request import Request
 
 from channels.text_format import markdown_safe
-from sanic import Blueprint, response
-from sanic.request import Request
+from common import settings
+from rasa_internals import socketio as rasa_socketio
 
 logger = logging.getLogger(__name__)
 
 
 def allowed_origins() -> FrozenSet[str]:
     """``CORS_ORIGINS``, with run_bot.sh's default (the local demo page)."""
-    default = f"http://localhost:{os.environ.get('RASA_PORT', '5005')}"
-    return frozenset(os.environ.get("CORS_ORIGINS", default).split())
+    return frozenset((settings.value("CORS_ORIGINS") or f"http://localhost:{settings.value('RASA_PORT')}").split())
 
 
 def origin_allowed(request: Request, allowed: FrozenSet[str]) -> bool:
@@ -60,46 +63,14 @@ class MarkdownSafeOutput(SocketIOOutput):
 
 
 class OriginCheckedSocketIO(SocketIOInput):
-    """``SocketIOInput`` whose engine.io endpoint refuses pages from other origins."""
+    """``SocketIOInput`` that refuses pages from other origins, answers Markdown-safe and
+    keeps the widget's session (rasa_internals.socketio: why each is needed)."""
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         blueprint = super().blueprint(on_new_message)
-        assert self.sio is not None  # set by Rasa's blueprint()
-        engine = self.sio.eio
-        handle = engine.handle_request  # the route is added from this attribute when the app starts
         allowed = allowed_origins()
-
-        async def handle_request(request: Request, *args: Any, **kwargs: Any) -> Any:
-            if not origin_allowed(request, allowed):
-                logger.info("socket.io: request from a page of another origin refused")
-                return response.text("Not an accepted origin.", status=400)
-            return await handle(request, *args, **kwargs)
-
-        engine.handle_request = handle_request
-        self._answer_with(MarkdownSafeOutput, on_new_message)
+        rasa_socketio.check_origin(self, lambda request: origin_allowed(request, allowed))
+        rasa_socketio.send_replies_through(self, MarkdownSafeOutput, on_new_message)
+        if rasa_socketio.await_enter_room(self):
+            logger.info("socket.io: session_request awaits enter_room")
         return blueprint
-
-    def _answer_with(self, output: type, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> None:
-        """Re-register the user-message handler so that replies go through ``output``.
-
-        Rasa 3.6 builds a ``SocketIOOutput`` inside its handler and offers no hook for
-        another output class; this handler is Rasa's own (rasa/core/channels/socketio.py,
-        ``handle_message``) with only the output class changed."""
-        sio = self.sio
-        assert sio is not None
-
-        async def handle_message(sid: Text, data: Dict) -> None:
-            if self.session_persistence:
-                if not data.get("session_id"):
-                    logger.warning("socket.io: message without session_id ignored")
-                    return
-                sender_id = data["session_id"]
-            else:
-                sender_id = sid
-            metadata: Optional[Any] = data.get(self.metadata_key, {})
-            if isinstance(metadata, str):
-                metadata = json.loads(metadata)
-            await on_new_message(UserMessage(data.get("message", ""), output(sio, self.bot_message_evt), sender_id,
-                                             input_channel=self.name(), metadata=metadata))
-
-        sio.on(self.user_message_evt, handle_message, namespace=self.namespace)

@@ -10,27 +10,15 @@ then at ``/webhooks/widget/<file>``:
 This channel only serves files. Messages go through Rasa's socket.io channel
 (``channels.socketio.OriginCheckedSocketIO:`` in credentials.yml), which the widget connects to. Only the files listed in ``FILES`` are
 served: the file name is a dictionary key, never a path, so ``..`` and the like give 404.
-
-It also repairs a bug of Rasa 3.6 that otherwise silences the widget: with
-``session_persistence: true`` Rasa's ``session_request`` handler calls
-``sio.enter_room(...)`` without ``await`` (RasaHQ/rasa#13027). Since python-socketio 5.x that
-is a coroutine, so the socket never joins the session's room and every bot reply (sent to
-that room) is lost. At server start this channel re-registers ``session_request`` on the
-socket.io server of the configured ``socketio`` channel with an awaited ``enter_room``; the
-protocol (``session_request`` -> ``session_confirm``) is unchanged.
 """
 from __future__ import annotations
 
-import inspect
 import logging
-import re
-import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Dict, Optional, Text, Tuple
 
 from rasa.core.channels.channel import InputChannel, UserMessage
-from rasa.core.channels.socketio import SocketIOInput
-from sanic import Blueprint, Sanic, response
+from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
@@ -51,30 +39,7 @@ FILES: Dict[str, Tuple[Path, str]] = {
 DEMO_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; "
             "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
 
-# A session id sent by a client: Rasa and the widget use uuid4().hex; anything else odd -> new id
-SESSION_ID = re.compile(r"[A-Za-z0-9_.:-]{8,128}")
-
 logger = logging.getLogger(__name__)
-
-
-def repair_session_request(channel: SocketIOInput) -> bool:
-    """Re-register ``session_request`` on ``channel``'s server so that it awaits enter_room."""
-    sio = channel.sio
-    if sio is None or not channel.session_persistence:
-        return False
-    namespace = channel.namespace or "/"
-
-    async def session_request(sid: Text, data: Optional[Dict[Text, Any]] = None) -> None:
-        session_id = data.get("session_id") if isinstance(data, dict) else None
-        if not isinstance(session_id, str) or not SESSION_ID.fullmatch(session_id):
-            session_id = uuid.uuid4().hex
-        entered = sio.enter_room(sid, session_id, namespace=namespace)
-        if inspect.isawaitable(entered):
-            await entered
-        await sio.emit("session_confirm", session_id, room=sid, namespace=namespace)
-
-    sio.on("session_request", session_request, namespace=channel.namespace)
-    return True
 
 
 class WidgetChannel(InputChannel):
@@ -90,12 +55,6 @@ class WidgetChannel(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         widget = Blueprint("widget_static", __name__)
-
-        @widget.listener("before_server_start")
-        async def repair_socketio(app: Sanic, _: Any) -> None:
-            for channel in getattr(app.ctx, "input_channels", None) or []:
-                if isinstance(channel, SocketIOInput) and repair_session_request(channel):
-                    logger.info("widget: socket.io session_request now awaits enter_room")
 
         @widget.route("/<filename:str>", methods=["GET", "HEAD"])
         async def serve(request: Request, filename: str) -> HTTPResponse:

@@ -3,7 +3,7 @@
 Users often add how to reach them ("Wo gibt es Migrationsberatung? Erreichbar unter
 +49 561 9876543 oder hans@example.net"). The training data has no such strings, so their
 many unknown characters pulled the intent towards ``out_of_scope``. The same patterns that
-mask them before storing (``stores/masking.py``) cut them out here, before the tokenizer;
+mask them before storing (``common/masking.py``) cut them out here, before the tokenizer;
 the actions and the stored conversation are unaffected by this step (the stored text is
 masked separately).
 """
@@ -19,7 +19,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from stores import masking
+from common import masking
 
 SPACES = re.compile(r"[ \t]{2,}")
 

@@ -9,7 +9,7 @@ count that takes microseconds.
 So this policy does it: Rasa applies the ``events`` of every policy's prediction before
 the next action runs, whichever policy wins (``PolicyPrediction.events``). On the first
 prediction after a user message it returns ``SlotSet("language", ...)`` when the
-message is clearly in the other language (``actions/language.py``); it never predicts
+message is clearly in the other language (``common/language.py``); it never predicts
 an action itself (all probabilities 0). Button payloads ("/ask_x") and messages without
 clear language words keep the language as it was. The slot does not influence the
 conversation (``influence_conversation: false``), so rules and stories are unaffected.
@@ -27,7 +27,7 @@ from rasa.shared.core.events import Event, SlotSet
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from actions import language
+from common import language
 
 SLOT = "language"
 

@@ -12,11 +12,12 @@ seconds of CPU per message):
   answers with ``utter_message_too_long``. ``CrisisGuard`` runs after it, so a crisis word
   in the kept part still gives the emergency numbers.
 
-Stored conversations are cut to ``MAX_MESSAGE_CHARS`` as well (stores/tracker_store.py).
+The limit is the one setting ``MAX_MESSAGE_CHARS`` (docs/einstellungen.md), read when the
+model is loaded; stored conversations are cut to it as well (stores/tracker_store.py).
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -26,20 +27,17 @@ from rasa.shared.constants import DEFAULT_NLU_FALLBACK_INTENT_NAME
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from common import settings
+
 TOO_LONG = "message_too_long"
-DEFAULT_MAX_CHARS = 2000
 
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class MessageLengthLimit(GraphComponent):
     """Cuts a too long text to ``max_chars`` and marks the message ``message_too_long``."""
 
-    @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
-        return {"max_chars": DEFAULT_MAX_CHARS}
-
-    def __init__(self, config: Dict[Text, Any]) -> None:
-        self.max_chars = int(config.get("max_chars") or DEFAULT_MAX_CHARS)
+    def __init__(self, config: Dict[Text, Any], max_chars: Optional[int] = None) -> None:
+        self.max_chars = max_chars or settings.number("MAX_MESSAGE_CHARS")
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,

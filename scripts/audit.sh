@@ -4,11 +4,11 @@
 # neither answers, it cannot audit anything; that is reported as a failure, never as "clean".
 set -uo pipefail
 cd "$(dirname "$0")/.."
-PIP_AUDIT=build/audit-venv/bin/pip-audit
+pip_audit=build/audit-venv/bin/pip-audit
 mkdir -p results
 status=1
 for service in osv pypi; do
-  "$PIP_AUDIT" -r requirements.lock --no-deps --disable-pip --strict --progress-spinner off \
+  "$pip_audit" -r requirements.lock --no-deps --disable-pip --strict --progress-spinner off \
     --vulnerability-service "$service" > results/audit.txt 2>&1
   status=$?
   grep -qiE "could not be audited|Connection|Max retries|timed out|NameResolution" results/audit.txt || break

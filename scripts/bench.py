@@ -1,7 +1,7 @@
 """Benchmark: this bot against a stock `rasa init` bot, same machine, same run -> docs/benchmarks.md.
 
-    python scripts/bench.py            # `make bench`: 10-15 minutes on 2 cores, half of it training
-    python scripts/bench.py --quick    # short runs while working on it (numbers are rough)
+    python -m scripts.bench          # `make bench`: 10-15 minutes on 2 cores, half of it training
+    python -m scripts.bench --quick  # short runs while working on it (numbers are rough)
 
 For each setup it measures training time (cold: empty Rasa cache), start-up time (process
 start until the first reply), memory (RSS) and, for 1, 10 and 50 concurrent conversations
@@ -38,9 +38,9 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple
 import aiohttp
 import requests
 
+from scripts import scale
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import scale  # noqa: E402
 
 RASA = str(ROOT / ".venv" / "bin" / "rasa")
 OUT = ROOT / "docs" / "benchmarks.md"

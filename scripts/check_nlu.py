@@ -7,13 +7,14 @@ place entity F1 >= MIN_PLACE_F1.
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
-MIN_INTENT_ACCURACY = float(os.environ.get("MIN_INTENT_ACCURACY", "0.93"))
-MIN_INTENT_F1 = float(os.environ.get("MIN_INTENT_F1", "0.93"))
-MIN_PLACE_F1 = float(os.environ.get("MIN_PLACE_F1", "0.95"))
+from common import settings
+
+MIN_INTENT_ACCURACY = settings.decimal("MIN_INTENT_ACCURACY")
+MIN_INTENT_F1 = settings.decimal("MIN_INTENT_F1")
+MIN_PLACE_F1 = settings.decimal("MIN_PLACE_F1")
 
 
 def entity_f1(report_dir: Path, entity: str) -> float:

@@ -5,7 +5,7 @@ Secrets never enter a file: the generated file holds ``${VAR}`` placeholders tha
 Rasa fills from the environment at start-up.  A messenger channel is enabled only
 when all its variables are set, because Rasa refuses to start on an unset one.
 
-Usage: python scripts/credentials.py OUT_FILE   (called by scripts/run_bot.sh)
+Usage: python -m scripts.credentials OUT_FILE   (called by scripts/run_bot.sh)
 """
 from __future__ import annotations
 

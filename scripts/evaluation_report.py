@@ -13,8 +13,7 @@ import sys
 from pathlib import Path
 from typing import Dict, List
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from check_nlu import MIN_INTENT_ACCURACY, MIN_INTENT_F1, MIN_PLACE_F1  # noqa: E402  (one place for the gates)
+from scripts.check_nlu import MIN_INTENT_ACCURACY, MIN_INTENT_F1, MIN_PLACE_F1  # one place for the gates
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"

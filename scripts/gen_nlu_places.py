@@ -16,13 +16,11 @@ lookbehind and not part of the match.  DIET may still learn the names in context
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 PLACES = ROOT / "knowledge" / "places.yml"
 OUT = ROOT / "data" / "places.yml"

@@ -3,7 +3,7 @@
     with pg_server.running() as env:      # env: DB_DIALECT, DB_HOST, DB_PORT, DB_NAME, ...
         ...                               # the bot's tracker store uses it through these
 
-Or from the shell: ``python scripts/pg_server.py`` starts one, prints its variables as
+Or from the shell: ``python -m scripts.pg_server`` starts one, prints its variables as
 ``export`` lines and keeps it running until Ctrl+C.
 
 The cluster lives in a new temporary folder, listens on 127.0.0.1 at a free port (and a

@@ -48,9 +48,9 @@ if [ "$mode" != server ]; then
 fi
 unset SANIC_HOST
 # Messenger channels (Telegram, Facebook) only when their secrets are set; see README.
-.venv/bin/python scripts/credentials.py build/credentials.yml
+.venv/bin/python -m scripts.credentials build/credentials.yml
 if [ "$mode" = shell ]; then
-  .venv/bin/rasa shell --model models --endpoints endpoints.yml
+  .venv/bin/python -m rasa_internals shell --model models --endpoints endpoints.yml
   exit
 fi
 [ "$mode" = server ] || cat <<MSG
@@ -70,5 +70,6 @@ fi
 read -r -a cors <<< "${CORS_ORIGINS:-http://localhost:${RASA_PORT}}"
 export SANIC_REQUEST_MAX_SIZE=${SANIC_REQUEST_MAX_SIZE:-1048576}
 [ "$mode" = server ] && exec=exec || exec=
-$exec .venv/bin/rasa run --model models --endpoints endpoints.yml --credentials build/credentials.yml \
+# rasa_internals: Rasa with its performance patches (RASA_PATCHES, docs/einstellungen.md).
+$exec .venv/bin/python -m rasa_internals run --model models --endpoints endpoints.yml --credentials build/credentials.yml \
   --port "$RASA_PORT" --cors "${cors[@]}" "${api[@]}" "${logcfg[@]}"

@@ -1,6 +1,6 @@
 """Scale-out on one machine: PostgreSQL, Redis, an action server, several Rasa servers, nginx.
 
-    python scripts/scale.py [--servers 2] [--port 8080]   # `make scale`; Ctrl+C stops all
+    python -m scripts.scale [--servers 2] [--port 8080]   # `make scale`; Ctrl+C stops all
 
 Each Rasa server is a plain ``rasa run`` on its own port with the same model and
 ``deploy/endpoints.yml``: conversations in PostgreSQL (SQL tracker store), conversation
@@ -30,11 +30,12 @@ from typing import Dict, Iterator, List, Optional
 
 import requests
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "scripts"))
-import pg_server  # noqa: E402  (scripts/pg_server.py: throw-away PostgreSQL on loopback)
+from common import settings
+from scripts import pg_server  # throw-away PostgreSQL on loopback
 
-RASA = str(ROOT / ".venv" / "bin" / "rasa")
+ROOT = Path(__file__).resolve().parent.parent
+
+PYTHON = str(ROOT / ".venv" / "bin" / "python")
 DEFAULT_MODEL = ROOT / "models" / "integrationsbot.tar.gz"
 ENDPOINTS = ROOT / "deploy" / "endpoints.yml"
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
@@ -160,12 +161,12 @@ def rasa_env(extra: Dict[str, str]) -> Dict[str, str]:
 
 def start_rasa(model: Path, port: int, env: Dict[str, str], log: Path, credentials: Path,
                endpoints: Path = ENDPOINTS) -> subprocess.Popen:
-    """One ``rasa run`` on 127.0.0.1:``port``, with the options of scripts/run_bot.sh: HTTP API
+    """One ``rasa run`` (with rasa_internals' patches) on 127.0.0.1:``port``, with the options of scripts/run_bot.sh: HTTP API
     only with the token (if RASA_TOKEN is set), CORS for CORS_ORIGINS, JSON logs if LOG_FORMAT=json."""
     api = ["--enable-api", "--auth-token", env["RASA_TOKEN"]] if env.get("RASA_TOKEN") else []
     cors = ["--cors", *env["CORS_ORIGINS"].split()] if env.get("CORS_ORIGINS") else []
     logs = ["--logging-config-file", "ops/logging-json.yml"] if env.get("LOG_FORMAT") == "json" else []
-    return subprocess.Popen([RASA, "run", "--model", str(model), "--endpoints", str(endpoints),
+    return subprocess.Popen([PYTHON, "-m", "rasa_internals", "run", "--model", str(model), "--endpoints", str(endpoints),
                              "--credentials", str(credentials), "--interface", "127.0.0.1", "--port", str(port),
                              *api, *cors, *logs],
                             cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
@@ -174,7 +175,7 @@ def start_rasa(model: Path, port: int, env: Dict[str, str], log: Path, credentia
 
 def start_actions(port: int, env: Dict[str, str], log: Path) -> subprocess.Popen:
     """The action server on 127.0.0.1:``port`` (SANIC_HOST)."""
-    return subprocess.Popen([str(ROOT / ".venv" / "bin" / "python"), "-m", "actions.server", "--port", str(port),
+    return subprocess.Popen([PYTHON, "-m", "actions.server", "--port", str(port),
                              "--actions", "actions"],
                             cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
                             start_new_session=True)
@@ -249,8 +250,8 @@ def running(model: Path = DEFAULT_MODEL, servers: int = 2, port: Optional[int] =
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--servers", type=int, default=int(os.environ.get("RASA_SERVERS", 2)))
-    parser.add_argument("--port", type=int, default=int(os.environ.get("NGINX_PORT", 8080)))
+    parser.add_argument("--servers", type=int, default=settings.number("RASA_SERVERS"))
+    parser.add_argument("--port", type=int, default=settings.number("NGINX_PORT"))
     parser.add_argument("--model", type=Path, default=DEFAULT_MODEL)
     args = parser.parse_args()
     def interrupt(*_: object) -> None:

@@ -98,7 +98,7 @@ class AtomicRedisLockStore(RedisLockStore):
         try:
             ticket, holds = (int(x) for x in self._issue(keys=keys, args=[max(1, int(lock_lifetime * 1000))]))
         except Exception as e:  # as Rasa: any Redis error is a LockError
-            raise LockError(f"Error while acquiring lock. Error:\n{e}")
+            raise LockError(f"Error while acquiring lock. Error:\n{e}") from e
         try:
             while not holds:
                 await asyncio.sleep(min(POLL_S, wait_time_in_seconds))

@@ -21,7 +21,7 @@ import sqlalchemy as sa
 import yaml
 from rasa.core.tracker_store import SQLTrackerStore
 
-from stores import settings
+from common import settings
 from stores.tracker_store import PrivacyTrackerStore
 
 DAY = 24 * 60 * 60
@@ -72,7 +72,7 @@ def open_store(endpoints: Optional[str]) -> PrivacyTrackerStore:
 
 def main(argv: Optional[Sequence[str]] = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--days", type=int, default=settings.retention_days(),
+    parser.add_argument("--days", type=int, default=settings.number("RETENTION_DAYS"),
                         help="keep this many days (default: RETENTION_DAYS or 30)")
     parser.add_argument("--endpoints", default="endpoints.yml", help="Rasa endpoints file (tracker_store)")
     parser.add_argument("--dry-run", action="store_true", help="only count, delete nothing")

@@ -8,7 +8,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import sys
 import uuid
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
@@ -17,9 +16,9 @@ import pytest
 import requests
 from messenger_api import TELEGRAM_BOT_NAME, MessengerApi
 
+from scripts import scale  # starts, waits for and stops the servers as `make scale` does
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import scale  # noqa: E402  (starts, waits for and stops the servers as `make scale` does)
 
 MODEL = ROOT / "models" / "integrationsbot.tar.gz"
 
@@ -66,8 +65,7 @@ MESSENGER_ENV = {"TELEGRAM_TOKEN": "123456789:test-token", "TELEGRAM_BOT_NAME": 
 
 def messenger_credentials(api: MessengerApi, out: Path) -> Dict[str, str]:
     """Write the credentials file as scripts/credentials.py does; return the environment."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import credentials  # the same composition as `make run`
+    from scripts import credentials  # the same composition as `make run`
 
     env = dict(MESSENGER_ENV, TELEGRAM_API_URL=api.url, FACEBOOK_GRAPH_URL=api.url)
     composed, enabled = credentials.compose(env)

@@ -16,7 +16,6 @@ from typing import Any, Dict, List
 
 import pytest
 import requests
-
 from conftest import MESSENGER_ENV
 from messenger_api import MessengerApi, facebook_sent, telegram_sent
 

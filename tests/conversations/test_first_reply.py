@@ -11,7 +11,6 @@ from pathlib import Path
 from typing import Dict, List
 
 import yaml
-
 from conftest import Bot
 
 ROOT = Path(__file__).resolve().parents[2]

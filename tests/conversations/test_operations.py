@@ -12,7 +12,6 @@ from pathlib import Path
 from typing import Dict, List
 
 import requests
-
 from conftest import Bot
 
 PHONE, EMAIL = "0171 2345678", "erika.musterfrau@example.org"

@@ -11,20 +11,16 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any, Dict, Iterator, List
 
 import pytest
 import requests
 import sqlalchemy as sa
+from conftest import ROOT, Bot, running_bot
 from rasa.shared.core.domain import Domain
 
-from conftest import ROOT, Bot, running_bot
-
-sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
-import pg_server  # noqa: E402
-
-from stores.tracker_store import PrivacyTrackerStore  # noqa: E402
+from scripts import pg_server
+from stores.tracker_store import PrivacyTrackerStore
 
 DAY = 24 * 3600
 PHONE, EMAIL = "+49 561 9876543", "hans.beispiel@example.net"

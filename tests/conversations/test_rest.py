@@ -8,7 +8,6 @@ import time
 from pathlib import Path
 
 import yaml
-
 from conftest import Bot
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -30,9 +30,8 @@ import pytest
 from conftest import running_bot
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Page, Route, expect  # noqa: E402
-
 from browser_support import BOT_TIMEOUT, UI_TIMEOUT, chromium, wait_until_quiet  # noqa: E402
+from playwright.sync_api import Browser, Page, Route, expect  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 WEBCHAT = ROOT / "tests" / "webchat"

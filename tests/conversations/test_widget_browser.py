@@ -15,9 +15,8 @@ import pytest
 import requests
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-from playwright.sync_api import Browser, Page, expect  # noqa: E402
-
 from browser_support import BOT_TIMEOUT, UI_TIMEOUT, chromium, wait_until_quiet  # noqa: E402
+from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "results" / "browser" / "widget.png"

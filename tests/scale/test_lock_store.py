@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import asyncio
-import sys
 import time
 from pathlib import Path
 from typing import Dict, Iterator, List
@@ -11,11 +10,10 @@ import pytest
 from rasa.core.lock_store import LockError, LockStore
 from rasa.utils.endpoints import EndpointConfig
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import scale  # noqa: E402
+from scripts import scale
+from stores.lock_store import AtomicRedisLockStore
 
-from stores.lock_store import AtomicRedisLockStore  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,6 @@ reply or slot may be lost, duplicated or reordered.
 """
 from __future__ import annotations
 
-import sys
 import threading
 import time
 import uuid
@@ -19,11 +18,11 @@ import psycopg2
 import pytest
 import requests
 
+from scripts import scale
+
 ROOT = Path(__file__).resolve().parents[2]
 #: Seconds to wait for nginx to write the access-log lines of requests already answered.
 LOG_WAIT = 5.0
-sys.path.insert(0, str(ROOT / "scripts"))
-import scale  # noqa: E402
 
 #: (message, substring the reply must contain or None) per step; final slots (place, topic).
 Script = Tuple[List[Tuple[str, Optional[str]]], Dict[str, str]]

@@ -2,17 +2,14 @@
 from __future__ import annotations
 
 import shutil
-import sys
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
 import pytest
 import yaml
+from rasa_sdk import Tracker
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-
-from rasa_sdk import Tracker  # noqa: E402
 
 
 def offering(**overrides: Any) -> Dict[str, Any]:

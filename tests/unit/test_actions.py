@@ -3,11 +3,11 @@ import asyncio
 from typing import Any, Dict, List
 
 import pytest
+from conftest import offering, tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.actions as act
 from actions.knowledge import KnowledgeStore
-from conftest import offering, tracker
 
 OFFERINGS = {
     "psz.yml": [

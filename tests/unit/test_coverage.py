@@ -2,13 +2,13 @@
 import asyncio
 
 import pytest
+from conftest import ROOT, tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.actions as act
 from actions import routes
 from actions.coverage import place_topics, report
 from actions.knowledge import KnowledgeStore, load_knowledge
-from conftest import ROOT, tracker
 
 
 @pytest.fixture(scope="module")

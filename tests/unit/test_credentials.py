@@ -1,12 +1,8 @@
 """Messenger channels are enabled only with their secrets set, and no secret is written."""
-import sys
 
 import yaml
 
-from conftest import ROOT
-
-sys.path.insert(0, str(ROOT / "scripts"))
-import credentials  # noqa: E402
+from scripts import credentials
 
 
 def test_without_variables_only_web_channels() -> None:

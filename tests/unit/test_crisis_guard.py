@@ -19,7 +19,8 @@ def classify(text: str, intent: str = "out_of_scope") -> str:
     return message.get("intent")["name"]
 
 
-@pytest.mark.parametrize("text", ["Mein Opa ist ohnmächtig", "Meine Tochter ist vom Balkon gestuerzt", "ich will nicht mehr leben", "Er schlägt mich jeden Tag",
+@pytest.mark.parametrize("text", ["Mein Opa ist ohnmächtig", "Meine Tochter ist vom Balkon gestuerzt",
+                                  "ich will nicht mehr leben", "Er schlägt mich jeden Tag",
                                   "UEBERDOSIS", "mein Kind blutet am Kopf", "er hat eine Waffe",
                                   "please help, my friend took too many pills", "I want to kill myself",
                                   "my husband is hitting me", "they beat me again yesterday",

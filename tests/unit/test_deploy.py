@@ -2,16 +2,14 @@
 from __future__ import annotations
 
 import re
-import sys
 from pathlib import Path
 
 import pytest
 from rasa.utils.endpoints import read_endpoint_config
 
+from scripts import bench, scale
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import bench  # noqa: E402
-import scale  # noqa: E402
 
 ENV = {"ACTION_ENDPOINT_URL": "http://127.0.0.1:5055/webhook", "DB_HOST": "db", "DB_PORT": "5432",
        "DB_NAME": "rasa", "DB_USER": "rasa", "DB_PASSWORD": "secret", "REDIS_HOST": "redis",

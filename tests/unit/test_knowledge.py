@@ -2,9 +2,11 @@
 import datetime as dt
 import os
 
-from actions.knowledge import KnowledgeStore, load_knowledge
-from actions.validate import main as validate_main, stale
 from conftest import offering
+
+from actions.knowledge import KnowledgeStore, load_knowledge
+from actions.validate import main as validate_main
+from actions.validate import stale
 
 
 def test_valid_entry_is_loaded_as_typed_record(make_knowledge) -> None:

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, tracker
 from rasa.core.policies.policy import Policy
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
@@ -17,10 +18,9 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.actions as act
 from actions.knowledge import KnowledgeStore
-from actions.language import detect
-from actions.render import template
+from common.language import detect
+from common.wording import template
 from components.language_policy import LanguagePolicy
-from conftest import ROOT, tracker
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 POLICY: Policy = LanguagePolicy.create(LanguagePolicy.get_default_config(), LocalModelStorage(Path(tempfile.mkdtemp())),

@@ -2,12 +2,14 @@
 import asyncio
 from pathlib import Path
 
+import pytest
 import yaml
 from rasa.shared.nlu.training_data.message import Message
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.actions as act
+from common import settings
 from components.crisis_guard import CrisisGuard
 from components.message_limit import MessageLengthIntent, MessageLengthLimit
 
@@ -35,6 +37,14 @@ def test_the_cap_comes_before_spacy_and_the_intent_before_the_crisis_guard() -> 
     # after the FallbackClassifier (which would otherwise overrule it), before the CrisisGuard
     assert (NAMES.index("FallbackClassifier") < NAMES.index("components.message_limit.MessageLengthIntent")
             < NAMES.index("components.crisis_guard.CrisisGuard") == len(NAMES) - 1)
+
+
+def test_the_limit_is_the_one_setting_max_message_chars(monkeypatch: pytest.MonkeyPatch) -> None:
+    """config.yml sets no second limit; the component and the store read MAX_MESSAGE_CHARS."""
+    assert set(next(c for c in PIPELINE if c["name"].endswith("MessageLengthLimit"))) == {"name"}
+    assert LIMIT.max_chars == settings.number("MAX_MESSAGE_CHARS") == int(settings.SETTINGS["MAX_MESSAGE_CHARS"].default)
+    monkeypatch.setenv("MAX_MESSAGE_CHARS", "500")
+    assert MessageLengthLimit({}).max_chars == 500
 
 
 def test_long_text_is_cut_marked_and_gets_the_fallback_intent() -> None:

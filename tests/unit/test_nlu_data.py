@@ -1,6 +1,5 @@
 """The held-out NLU test set stays held out, and the generated place data is current."""
 import re
-import sys
 from pathlib import Path
 
 import yaml
@@ -32,7 +31,6 @@ def test_first_reply_questions_are_not_training_sentences() -> None:
 
 
 def test_generated_place_data_matches_the_gazetteer(tmp_path) -> None:
-    sys.path.insert(0, str(ROOT / "scripts"))
-    import gen_nlu_places
+    from scripts import gen_nlu_places
 
     assert (ROOT / "data" / "places.yml").read_text(encoding="utf-8") == gen_nlu_places.build()

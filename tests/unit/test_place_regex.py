@@ -8,7 +8,6 @@ configured as in config.yml (no model training needed).
 """
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,10 +19,9 @@ from rasa.nlu.extractors.regex_entity_extractor import RegexEntityExtractor
 from rasa.shared.nlu.training_data.loading import load_data
 from rasa.shared.nlu.training_data.message import Message
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
+from scripts import gen_nlu_places
 
-import gen_nlu_places  # noqa: E402
+ROOT = Path(__file__).resolve().parents[2]
 
 PLACES = yaml.safe_load((ROOT / "data" / "places.yml").read_text(encoding="utf-8"))["nlu"]
 

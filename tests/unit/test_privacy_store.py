@@ -4,8 +4,6 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import List
@@ -15,7 +13,8 @@ from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SessionStarted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from stores import masking, retention, settings
+from common import masking, settings
+from stores import retention
 from stores.tracker_store import PrivacyTrackerStore
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -26,7 +25,7 @@ USER_TEXT = "Ich bin unter 0171 2345678 oder max.mustermann@example.org erreichb
 @pytest.fixture
 def db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "sub" / "conversations.db"
-    for var in settings.ENV_VARS.values():
+    for var in settings.DB_VARS.values():
         monkeypatch.delenv(var, raising=False)
     monkeypatch.setenv("DB_NAME", str(path))
     return path
@@ -210,7 +209,7 @@ def test_sqlite_is_the_default_and_postgres_comes_from_the_environment(tmp_path:
     pg = settings.db_settings({"port": ""}, env)
     assert pg["dialect"] == "postgresql" and pg["host"] == "db" and pg["port"] == 5432 and pg["db"] == "rasa"
     assert settings.db_settings({"host": "other"}, env)["host"] == "other"  # endpoints.yml wins
-    assert settings.retention_days({}) == 30 and settings.retention_days({"RETENTION_DAYS": "7"}) == 7
+    assert settings.number("RETENTION_DAYS", {}) == 30 and settings.number("RETENTION_DAYS", {"RETENTION_DAYS": "7"}) == 7
 
 
 def test_retention_deletes_old_conversations_and_keeps_recent_ones(db: Path, domain: Domain) -> None:
@@ -231,18 +230,3 @@ def test_retention_deletes_old_conversations_and_keeps_recent_ones(db: Path, dom
     assert retention.purge(store, 30, now=now) == (0, 0)
     with pytest.raises(ValueError):
         retention.purge(store, 0)
-
-
-def test_retention_command_uses_the_bots_database(db: Path, domain: Domain, tmp_path: Path) -> None:
-    store = PrivacyTrackerStore(domain=domain)
-    old = time.time() - 10 * DAY
-    asyncio.run(store.save(DialogueStateTracker.from_events("u", [user("alt", timestamp=old)], domain.slots)))
-    endpoints = tmp_path / "endpoints.yml"
-    endpoints.write_text("action_endpoint:\n  url: ${UNSET_VARIABLE}\ntracker_store:\n"
-                         "  type: stores.tracker_store.PrivacyTrackerStore\n  db: ${TEST_DB}\n")
-    env = {"TEST_DB": str(db), "PATH": "/usr/bin:/bin", "SQLALCHEMY_SILENCE_UBER_WARNING": "1"}
-    run = [sys.executable, "-m", "stores.retention", "--endpoints", str(endpoints)]
-    kept = subprocess.run(run, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    assert "deleted 0 events older than 30 days" in kept.stdout and len(rows(db)) == 1
-    gone = subprocess.run(run + ["--days", "7"], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    assert "deleted 1 events older than 7 days" in gone.stdout and rows(db) == []

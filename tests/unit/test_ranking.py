@@ -1,7 +1,8 @@
 """Local offerings first, then district, region, Hessen, federal."""
+from conftest import offering
+
 from actions.knowledge import load_knowledge
 from actions.ranking import find
-from conftest import offering
 
 
 def _knowledge(make_knowledge):

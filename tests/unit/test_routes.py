@@ -4,15 +4,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, offering, tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.actions as act
 from actions import evidence, render, routes
 from actions.knowledge import KnowledgeStore, load_knowledge
 from actions.links import pattern_matches, regschl
-from actions.places import normalise
 from actions.naturalisation import BY_LIST, BY_POPULATION, DISTRICT, MUNICIPALITY
-from conftest import ROOT, offering, tracker
+from actions.places import normalise
 
 VWP = "https://verwaltungsportal.hessen.de/leistung?leistung_id=L100001_1&regschl="
 LINKS = f"""

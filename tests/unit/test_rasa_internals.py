@@ -1,11 +1,9 @@
-"""The patches that cut Rasa's per-message overhead (ops/rasa_patches.py) keep Rasa's behaviour."""
+"""The fence around Rasa's internals (rasa_internals/): version check, the RASA_PATCHES choice,
+every reach-in inside the fence, and patches that keep Rasa's behaviour."""
 from __future__ import annotations
 
 import asyncio
-import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any, Dict, List, Set, Tuple
 
@@ -21,20 +19,46 @@ from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.utils.common import all_subclasses
 from rasa.utils.endpoints import EndpointConfig
 
-from ops import rasa_patches
+import rasa_internals
+from rasa_internals.performance import PATCHES
 
 ROOT = Path(__file__).resolve().parents[2]
-rasa_patches.apply()
+rasa_internals.install("all")
+
+#: Names of Rasa internals (private attributes, handlers it registers, its app context). Code
+#: outside rasa_internals/ must not use them.
+RASA_INTERNAL_NAMES = ("._tracker_store", "._event_query", "._additional_events", "def _retrieve",
+                       "_handle_user_message", "_validate_action_result", "._graph_schema", "._instantiated_nodes",
+                       "ctx.agent", "sio.on(", "eio.handle_request", "sio.enter_room", "DaskGraphRunner",
+                       "EndpointConfig.session", "resolve_by_type")
 
 
-def test_the_components_package_installs_the_patches() -> None:
-    """In a fresh process, importing ``components`` (as Rasa does with the model) patches Rasa."""
-    code = ("import components\nfrom rasa.core.actions.action import RemoteAction\n"
-            "print(RemoteAction._validate_action_result.__module__)")
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    env.pop("RASA_PATCHES", None)
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.strip().splitlines()[-1] == "ops.rasa_patches"
+def test_every_reach_into_rasa_is_inside_the_fence() -> None:
+    outside = [p for folder in ("actions", "channels", "common", "components", "ops", "stores", "scripts")
+               for p in sorted((ROOT / folder).rglob("*.py"))]
+    found = [f"{p.relative_to(ROOT)}: {name}" for p in outside for name in RASA_INTERNAL_NAMES
+             if name in p.read_text(encoding="utf-8")]
+    assert found == [], "move these into rasa_internals/ (with a reason in REACH_INS)"
+    for module in {name.split(".")[0] for name in rasa_internals.REACH_INS}:
+        assert (ROOT / "rasa_internals" / f"{module}.py").is_file(), module
+
+
+def test_an_untested_rasa_version_is_refused_with_a_clear_message(monkeypatch: pytest.MonkeyPatch) -> None:
+    rasa_internals.check_version(rasa_internals.TESTED_RASA[0])
+    with pytest.raises(rasa_internals.UntestedRasaVersion, match="tested on Rasa 3.6.21 only"):
+        rasa_internals.check_version("3.7.0")
+    monkeypatch.setattr(rasa_internals, "rasa_version", lambda: "3.6.99")
+    with pytest.raises(rasa_internals.UntestedRasaVersion):
+        rasa_internals.install("none")
+
+
+def test_rasa_patches_chooses_all_none_or_named_patches() -> None:
+    assert rasa_internals.chosen_patches("all") == list(PATCHES) == rasa_internals.chosen_patches("")
+    assert rasa_internals.chosen_patches("none") == [] == rasa_internals.chosen_patches("off")
+    assert rasa_internals.chosen_patches("event_types, validate_once") == ["event_types", "validate_once"]
+    with pytest.raises(ValueError, match="unknown patch graph"):
+        rasa_internals.chosen_patches("graph")
+    assert rasa_internals.installed() == list(PATCHES)
 
 
 def test_action_server_responses_are_still_validated_with_rasas_schema() -> None:
@@ -156,7 +180,7 @@ def test_the_graph_runs_each_needed_node_once_with_the_results_dask_gives(tmp_pa
                    c=node({"first": "a", "second": "b"}, target=True),
                    unused=node({"x": "__x__"}, offset=100),
                    d=node({"first": "c"}, offset=1000, target=True))
-    assert DaskGraphRunner.run.__module__ == "ops.rasa_patches"
+    assert DaskGraphRunner.run.__module__ == "rasa_internals.performance"
     for targets in (["c"], ["d", "c"], ["b"], None):
         Counted.runs.clear()
         ours = graph.run(inputs={"__x__": 5}, targets=targets)

@@ -1,15 +1,14 @@
 """The action server's shared secret (actions/server.py), on a real rasa_sdk server process."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
 import requests
 
+from scripts import scale  # starts the action server as make scale does
+
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "scripts"))
-import scale  # noqa: E402  (starts the action server as make scale does)
 
 CALL = {"next_action": "action_show_menu", "sender_id": "u1", "version": "3.6.21",
         "tracker": {"sender_id": "u1", "slots": {}, "latest_message": {"text": "Menü", "intent": {}, "entities": []},

@@ -1,46 +1,44 @@
 """Four fixes for per-message overhead in Rasa 3.6 (action server calls, reading events, graph runs).
 
 Rasa calls the action server for most user messages (the answer actions), and reads
-the conversation back from the tracker store for every message. Profiling one Rasa server under load (py-spy,
-docs/benchmarks.md) showed costs in this that say nothing about the bot:
+the conversation back from the tracker store for every message. Profiling one Rasa server under load (py-spy)
+showed costs in this that say nothing about the bot:
 
-* **Response validation, ~9 % of the server's CPU.** ``RemoteAction._validate_action_result``
+* **Response validation.** ``RemoteAction._validate_action_result``
   calls ``jsonschema.validate``, which first checks the *schema* itself against the JSON
   meta-schema, on every call. Here the validator is built (and the schema checked) once.
   The validation itself still runs, with Rasa's own schema and error message.
-* **A new HTTP connection per call, ~6 %.** ``EndpointConfig.request`` opens a new
+* **A new HTTP connection per call.** ``EndpointConfig.request`` opens a new
   ``aiohttp.ClientSession`` (and TCP connection) for every request. Here each endpoint
   keeps one session per event loop, with keep-alive connections. Idle connections are
   dropped after ``KEEPALIVE_S``, below the action server's (Sanic's) 5 s keep-alive
   timeout, so the client never reuses a connection the server is closing.
-* **Event classes looked up by walking the class tree, ~4 %.** Every event read back
+* **Event classes looked up by walking the class tree.** Every event read back
   from the tracker store goes through ``Event.resolve_by_type``, which walks all
   subclasses of ``Event`` to find the one with the stored type name. Here the answer
   is remembered per type name (the classes do not change while the server runs).
-* **The model graph run through dask, ~6 %.** Every message runs the NLU graph once and
+* **The model graph run through dask.** Every message runs the NLU graph once and
   the policy graph once per predicted action (3-4 runs per message). For each run Rasa
   works out the sub-graph again and hands it to ``dask.get``, which orders and schedules
   the 10-20 nodes with its general-purpose machinery. Here the order of the nodes is
   worked out once per set of targets, and the nodes are called one after the other, with
   the same inputs and outputs (``GraphNode.__call__`` is Rasa's own).
 
-Rasa has no settings for any of these, hence the patches. ``apply()`` is idempotent; it runs
-when Rasa imports the ``components`` package (it does so in every process that loads
-the model). ``RASA_PATCHES=off`` leaves Rasa as it is (to compare, or if a later Rasa
-version changes these functions). Tests: tests/unit/test_rasa_patches.py.
+Rasa has no settings for any of these, hence the patches. They are installed by
+``rasa_internals.install()`` at start-up (``python -m rasa_internals run``), never on import;
+``RASA_PATCHES`` chooses which (docs/einstellungen.md). Their effect on CPU time per message
+is measured by ``make bench`` (docs/benchmarks.md, "Rasa-Patches"). Tests:
+tests/unit/test_rasa_internals.py.
 """
 from __future__ import annotations
 
 import asyncio
-import os
-from typing import Any, Dict, List, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 import aiohttp
 
 #: Seconds an idle keep-alive connection to the action server is kept (server: 5 s).
 KEEPALIVE_S = 2.0
-
-_applied = False
 
 
 def _validate_once() -> None:
@@ -190,13 +188,10 @@ def _run_graph_in_order() -> None:
     DaskGraphRunner.run = run  # type: ignore[assignment]
 
 
-def apply() -> None:
-    """Install the patches (once per process)."""
-    global _applied
-    if _applied or os.environ.get("RASA_PATCHES", "on").lower() in ("off", "0", "false", "no"):
-        return
-    _validate_once()
-    _keep_connections()
-    _remember_event_types()
-    _run_graph_in_order()
-    _applied = True
+#: Patch name -> function that installs it. Names are used in ``RASA_PATCHES`` and in the log.
+PATCHES: Dict[str, Callable[[], None]] = {
+    "validate_once": _validate_once,
+    "keep_connections": _keep_connections,
+    "event_types": _remember_event_types,
+    "graph_in_order": _run_graph_in_order,
+}

@@ -1,0 +1,10 @@
+"""Code that both processes use: the Rasa server (components/, channels/, stores/) and the
+action server (actions/).
+
+Neither side imports the other; what both need lives here (tests/unit/test_layout.py):
+
+* ``common.language``: is a message German or English?
+* ``common.wording``: the text of a response in domain.yml for the user's language;
+* ``common.masking``: the patterns for personal data (masked before storing, cut out before NLU);
+* ``common.settings``: every environment variable, read in one place (docs/einstellungen.md).
+"""
