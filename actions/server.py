@@ -11,7 +11,7 @@ open for health checks; it tells nothing about conversations.
 
 ``make run`` and ``make scale`` pick a random token for each start; for compose and
 Kubernetes, set the same ``ACTION_SERVER_TOKEN`` for the Rasa server and the action
-server (README, "Sicherheit").
+server (docs/sicherheit.md).
 """
 from __future__ import annotations
 

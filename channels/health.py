@@ -13,7 +13,7 @@ JSON with one entry per part the bot needs, and HTTP 200 only if all are up, els
 * lock_store: Redis answers ``PING`` when a Redis lock store is configured.
 
 Rasa's own ``GET /`` only says that the web server runs, and its ``/status`` belongs to
-the HTTP API, which is off (README, Sicherheit). The answer names no conversation and no
+the HTTP API, which is off (docs/sicherheit.md). The answer names no conversation and no
 secret, so the endpoint can stay public.
 """
 from __future__ import annotations
