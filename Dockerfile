@@ -27,7 +27,7 @@ RUN wheel=$(.venv/bin/python scripts/build_spacy_de.py --out build/spacy | tail 
 COPY . .
 COPY --from=widget /app/widget/node_modules widget/node_modules
 # The model is trained here, from the repository's data, with this Rasa version: the server
-# only ever loads this model (never one uploaded through the API; see README, Sicherheit).
+# only ever loads this model (never one uploaded through the API; see docs/sicherheit.md).
 RUN .venv/bin/rasa train --fixed-model-name integrationsbot --out models \
     && rm -rf .rasa/cache \
     && mkdir -p var logs build .rasa && chown -R bot:bot var logs build .rasa

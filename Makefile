@@ -14,7 +14,7 @@ SPACY_MODEL ?= de_hessen_pipeline
 ACTIONS_PORT ?= 5055
 RASA_PORT ?= 5005
 export TF_CPP_MIN_LOG_LEVEL := 2
-# No usage telemetry to Rasa (README, Datenschutz).
+# No usage telemetry to Rasa (docs/datenschutz.md).
 export RASA_TELEMETRY_ENABLED := false
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
@@ -120,7 +120,7 @@ run: train
 shell: train
 	@scripts/run_bot.sh shell
 
-# Scale-out locally: PostgreSQL, Redis, action server, 2 Rasa servers, nginx on :8080 (README).
+# Scale-out locally: PostgreSQL, Redis, action server, 2 Rasa servers, nginx on :8080 (docs/skalierung.md).
 .PHONY: scale bench
 scale: train scale-deps
 	@$(BIN)/python -m scripts.scale
@@ -164,7 +164,7 @@ test-stories: install
 test-conversations: install browser services
 	$(BIN)/python -m pytest -q tests/conversations
 
-# Two Rasa servers behind nginx with PostgreSQL and Redis (README, Scale-out); ~2-5 minutes.
+# Two Rasa servers behind nginx with PostgreSQL and Redis (docs/skalierung.md); ~2-5 minutes.
 .PHONY: test-scale
 test-scale: install scale-deps
 	$(BIN)/python -m pytest -q tests/scale
@@ -176,7 +176,7 @@ evaluate: train
 	$(BIN)/python -m scripts.evaluation_report results/nlu results/nlu-cv
 
 # --- operations ---------------------------------------------------------------------
-# Delete conversations older than RETENTION_DAYS (default 30); run daily (README, Datenschutz).
+# Delete conversations older than RETENTION_DAYS (default 30); run daily (docs/datenschutz.md).
 .PHONY: retention audit
 retention: install
 	$(BIN)/python -m stores.retention $(if $(DAYS),--days $(DAYS))

@@ -15,7 +15,7 @@ digits could be mistaken for a phone number):
 Postal codes (5 digits), years and short numbers such as 112 stay, so that the stored
 conversation still shows what was asked. Names elsewhere in a text ("Frau Yilmaz hat
 gesagt …") cannot be found reliably without a named-entity model and are not masked
-(see README, Datenschutz).
+(see docs/datenschutz.md).
 """
 from __future__ import annotations
 

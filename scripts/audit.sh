@@ -21,8 +21,8 @@ if [ "$status" = 3 ]; then
 
 AUDIT NICHT DURCHGEFÜHRT: weder OSV (api.osv.dev) noch die JSON-API von PyPI sind von hier
 erreichbar, daher konnte pip-audit kein Paket prüfen. Bitte `make audit` auf einem Rechner
-mit Internetzugang wiederholen. Bekannte Hinweise zu den gepinnten Versionen: README,
-Abschnitt "Security", "Known advisories for the pinned versions".
+mit Internetzugang wiederholen. Bekannte Hinweise zu den gepinnten Versionen: docs/sicherheit.md,
+Abschnitt "Bekannte Sicherheitshinweise zu den gepinnten Versionen".
 MSG
 fi
 exit "$status"

@@ -7,7 +7,7 @@ lemma lookup table from ``spacy-lookups-data``.  It has no statistical component
 no word vectors; Rasa's CountVectors/DIET featurizers do the learning.
 
 The result is packaged as the pip package ``de_hessen_pipeline`` so ``config.yml``
-refers to it by name, exactly like ``de_core_news_sm`` (see README: "spaCy-Modell").
+refers to it by name, exactly like ``de_core_news_sm`` (see docs/betrieb.md, "spaCy-Modell").
 The build is reproducible: same spaCy and lookups versions give the same files.
 """
 from __future__ import annotations

@@ -8,9 +8,9 @@ ACTIONS_PORT=${ACTIONS_PORT:-5055}
 RASA_PORT=${RASA_PORT:-5005}
 export ACTION_ENDPOINT_URL=${ACTION_ENDPOINT_URL:-http://localhost:${ACTIONS_PORT}/webhook}
 export TF_CPP_MIN_LOG_LEVEL=2 SQLALCHEMY_SILENCE_UBER_WARNING=1
-# No usage telemetry to Rasa (README, Datenschutz).
+# No usage telemetry to Rasa (docs/datenschutz.md).
 export RASA_TELEMETRY_ENABLED=false
-# Conversations go to var/conversations.db unless DB_DIALECT=postgresql etc. are set (README).
+# Conversations go to var/conversations.db unless DB_DIALECT=postgresql etc. are set (docs/betrieb.md).
 # Logs at INFO carry no message text; DEBUG would, so never use --debug in production.
 export LOG_LEVEL=${LOG_LEVEL:-INFO}
 # LOG_FORMAT=json: one JSON object per log line (ops/logging-json.yml; set in the Docker image).
@@ -47,7 +47,7 @@ if [ "$mode" != server ]; then
   done
 fi
 unset SANIC_HOST
-# Messenger channels (Telegram, Facebook) only when their secrets are set; see README.
+# Messenger channels (Telegram, Facebook) only when their secrets are set; see docs/betrieb.md.
 .venv/bin/python -m scripts.credentials build/credentials.yml
 if [ "$mode" = shell ]; then
   .venv/bin/python -m rasa_internals shell --model models --endpoints endpoints.yml

@@ -7,7 +7,7 @@ deleted; ``N`` is ``--days``, else ``RETENTION_DAYS``, else 30. A conversation w
 last message is older than that disappears completely; of a conversation that is still
 going on, only the part older than ``N`` days goes. The database is the one the bot
 uses: ``tracker_store`` in the endpoints file plus the ``DB_*`` environment variables.
-Meant to run daily (cron or systemd timer, see README); prints one line with the counts.
+Meant to run daily (cron or systemd timer, see docs/datenschutz.md); prints one line with the counts.
 """
 from __future__ import annotations
 

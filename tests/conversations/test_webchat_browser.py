@@ -9,7 +9,7 @@ tests/webchat/package-lock.json; `npm ci` in tests/webchat, run by `make install
 by a small HTTP server on 127.0.0.1. Its origin is a different one than the bot's, as for any
 website that embeds a widget, so the bot must accept it: this module starts its own bot
 (conftest.running_bot) with the page's origin added to CORS_ORIGINS, which is what an operator
-does for a website (README). Serving the page from Playwright instead (route.fulfill) does not
+does for a website (docs/betrieb.md). Serving the page from Playwright instead (route.fulfill) does not
 work: Chromium counts such a page as public and blocks its WebSocket to 127.0.0.1 (Local
 Network Access). Every request to another host is aborted (rasa-webchat loads Google Fonts):
 the test needs nothing from the internet.
