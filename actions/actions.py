@@ -8,16 +8,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import answer, config, naturalisation, ranking, render, routes
+from actions import answer, config, naturalisation, places, ranking, render, routes
 from actions.knowledge import Knowledge, KnowledgeStore, Offering, Topic
-from actions.places import Place, normalise
+from actions.places import WHOLE_STATE, Place
 from common import language
 
 logger = logging.getLogger(__name__)
 
 STORE = KnowledgeStore(config.KNOWLEDGE_DIR)
 #: Slot value meaning "the user did not want to name a place": answer for all of Hessen.
-WHOLE_STATE = "Hessen"
 #: Intents that continue the last topic instead of starting a new one.
 CONTINUING_INTENTS = {"inform_place", "deny", "affirm"}
 #: Topic whose answer names the office that takes the application (actions.naturalisation).
@@ -121,27 +120,23 @@ class ActionFindOfferings(Action):
         if topic is None and intent in CONTINUING_INTENTS:
             topic = knowledge.topics.get(tracker.get_slot("topic") or "")
 
-        entity = self._place_in_message(knowledge, tracker.latest_message)
         # "Was ist …?", or a question for one fact (the Handlungsfelder): the long text comes at once.
         explain = latest_entity(tracker, "explain") is not None or bool(question_ids)
-        remembered = tracker.get_slot("place")
-        generic = knowledge.gazetteer.is_generic(remembered)  # the slot mapping took "Kreis" from the message
-        place_text = entity or (None if generic else remembered)
-        if not entity and latest_entity(tracker, "whole_state"):
-            place_text = WHOLE_STATE
-        if intent == "deny" and tracker.get_slot("awaiting_place"):
-            if tracker.get_slot("last_offerings"):  # the answer for all of Hessen is already there
-                dispatcher.utter_message(response="utter_whole_state_noted")
-                return [SlotSet("awaiting_place", False), SlotSet("place", WHOLE_STATE)]
-            place_text = WHOLE_STATE
-        place, outside = self._resolve(knowledge, place_text)
-        events: List[EventType] = [SlotSet("awaiting_place", False)] + ([SlotSet("place", None)] if generic else [])
+        declined = intent == "deny" and bool(tracker.get_slot("awaiting_place"))
+        if declined and tracker.get_slot("last_offerings"):  # the answer for all of Hessen is already there
+            dispatcher.utter_message(response="utter_whole_state_noted")
+            return [SlotSet("awaiting_place", False), SlotSet("place", WHOLE_STATE)]
+        where = places.place_of_turn(knowledge.gazetteer, tracker.latest_message.get("text") or "",
+                                     tracker.latest_message.get("entities") or [], tracker.get_slot("place"),
+                                     whole_state=latest_entity(tracker, "whole_state") is not None, no_place=declined)
+        place, outside, place_text = where.place, where.outside, where.text
+        events: List[EventType] = [SlotSet("awaiting_place", False)] + ([SlotSet("place", None)] if where.forget_slot else [])
         if place_text:
-            events.append(SlotSet("place", place.name if place else place_text))
+            events.append(SlotSet("place", where.label))
 
         if topic is None:
             if intent == "inform_place" and place_text:
-                dispatcher.utter_message(response="utter_place_noted", place=render.safe(self._label(place, place_text)))
+                dispatcher.utter_message(response="utter_place_noted", place=render.safe(where.label))
                 dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(knowledge, is_english(tracker)))
             else:
                 dispatcher.utter_message(response="utter_anything_else")
@@ -162,9 +157,9 @@ class ActionFindOfferings(Action):
         turn = answer.Turn(domain, lang, config.MAX_TURN_CHARS)
         if outside:
             turn.add({"response": "utter_outside_hessen", "place": render.safe(place_text or "")})
-        elif place_text and place_text != WHOLE_STATE and (topic.by_place or local):
+        elif where.is_local and (topic.by_place or local):
             heading = "utter_offerings_for_place" if local else "utter_no_local_offering"
-            turn.add({"response": heading, "topic": label, "place": render.safe(self._label(place, place_text))})
+            turn.add({"response": heading, "topic": label, "place": render.safe(where.label)})
         else:  # no place, or a topic that does not depend on it and nothing local to show
             turn.add({"response": "utter_offerings_for_hessen", "topic": label})
         if office_message:
@@ -188,41 +183,8 @@ class ActionFindOfferings(Action):
         return events
 
     @staticmethod
-    def _resolve(knowledge: Knowledge, text: Optional[str]) -> Tuple[Optional[Place], bool]:
-        """(place, outside_hessen). No place or 'Hessen' means state-wide."""
-        if not text or text.strip().lower() in {WHOLE_STATE.lower(), "ganz hessen"}:
-            return None, False
-        place = knowledge.gazetteer.resolve(text)
-        return place, place is None
-
-    @staticmethod
-    def _place_in_message(knowledge: Knowledge, message: Dict[Text, Any]) -> Optional[str]:
-        """The place the user named in this message.
-
-        The NLU entity, widened to the longest gazetteer name around it: for
-        "Lautertal (Odenwald)" the NLU finds only "Odenwald".  Without an entity, a
-        gazetteer name of two or more words in the text counts ("Allendorf (Lumda)");
-        single words are left to the NLU, because some towns are also common words.
-        """
-        text = message.get("text") or ""
-        places = [e for e in message.get("entities", []) if e.get("entity") == "place" and e.get("value")
-                  and not knowledge.gazetteer.is_generic(str(e.get("value")))]
-        found = knowledge.gazetteer.longest_in_text(text)
-        if not places:
-            return found[0].name if found and " " in found[1] else None
-        entity = places[-1]
-        span = text[entity["start"]:entity["end"]] if "start" in entity and "end" in entity else str(entity["value"])
-        if found and normalise(span) in found[1] and normalise(span) != found[1]:
-            return found[0].name
-        return str(entity["value"])
-
-    @staticmethod
     def _topic_label(topic: Topic, tracker: Tracker) -> str:
         return topic.label_en if is_english(tracker) else topic.label
-
-    @staticmethod
-    def _label(place: Optional[Place], text: str) -> str:
-        return place.name if place else text
 
 
 class ActionShowMore(Action):

@@ -12,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
@@ -139,3 +139,76 @@ class Gazetteer:
             close = difflib.get_close_matches(key, self._index.keys(), n=1, cutoff=0.85)
             place_id = self._index[close[0]] if close else None
         return self.places.get(place_id) if place_id else None
+
+
+#: The place slot's value for "all of Hessen" (the user said "hessenweit" or "keine Angabe").
+WHOLE_STATE = "Hessen"
+
+
+@dataclass(frozen=True)
+class TurnPlace:
+    """Where the user's question is about, in this turn.
+
+    ``text``: what the user named (or remembered from earlier, or ``WHOLE_STATE``), None if
+    nothing; ``place``: the place in Hessen it resolves to; ``outside``: named, but not in
+    Hessen; ``forget_slot``: the remembered slot held only a word like "Kreis".
+    """
+
+    text: Optional[str]
+    place: Optional[Place]
+    outside: bool
+    forget_slot: bool = False
+
+    @property
+    def label(self) -> str:
+        """The name to show: the place's official name, else what the user typed."""
+        return self.place.name if self.place else (self.text or "")
+
+    @property
+    def is_local(self) -> bool:
+        """A real place was named (not nothing, not all of Hessen)."""
+        return bool(self.text) and self.text != WHOLE_STATE
+
+
+def resolve(gazetteer: Gazetteer, text: Optional[str]) -> Tuple[Optional[Place], bool]:
+    """(place, outside_hessen). No place or 'Hessen' means state-wide."""
+    if not text or text.strip().lower() in {WHOLE_STATE.lower(), "ganz hessen"}:
+        return None, False
+    place = gazetteer.resolve(text)
+    return place, place is None
+
+
+def named_in_message(gazetteer: Gazetteer, text: str, entities: List[Dict[str, Any]]) -> Optional[str]:
+    """The place the user named in this message.
+
+    The NLU entity, widened to the longest gazetteer name around it: for
+    "Lautertal (Odenwald)" the NLU finds only "Odenwald".  Without an entity, a
+    gazetteer name of two or more words in the text counts ("Allendorf (Lumda)");
+    single words are left to the NLU, because some towns are also common words.
+    """
+    places = [e for e in entities if e.get("entity") == "place" and e.get("value")
+              and not gazetteer.is_generic(str(e.get("value")))]
+    found = gazetteer.longest_in_text(text)
+    if not places:
+        return found[0].name if found and " " in found[1] else None
+    entity = places[-1]
+    span = text[entity["start"]:entity["end"]] if "start" in entity and "end" in entity else str(entity["value"])
+    if found and normalise(span) in found[1] and normalise(span) != found[1]:
+        return found[0].name
+    return str(entity["value"])
+
+
+def place_of_turn(gazetteer: Gazetteer, text: str, entities: List[Dict[str, Any]], remembered: Optional[str],
+                  whole_state: bool = False, no_place: bool = False) -> TurnPlace:
+    """The place for this turn: named now, else remembered (unless only "Kreis" …).
+
+    ``whole_state``: the message says "hessenweit" (counts when no place is named);
+    ``no_place``: the user declined to name a place (all of Hessen, whatever else was found).
+    """
+    named = named_in_message(gazetteer, text, entities)
+    forget = gazetteer.is_generic(remembered)  # the slot mapping took "Kreis" from the message
+    chosen = named or (None if forget else remembered)
+    if (whole_state and not named) or no_place:
+        chosen = WHOLE_STATE
+    place, outside = resolve(gazetteer, chosen)
+    return TurnPlace(chosen, place, outside, forget)

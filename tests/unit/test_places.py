@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from actions.places import Gazetteer, normalise
+from actions.places import WHOLE_STATE, Gazetteer, normalise, place_of_turn
 
 ROOT = Path(__file__).resolve().parents[2]
 GAZ = Gazetteer.from_file(ROOT / "knowledge" / "places.yml")
@@ -55,3 +55,20 @@ def test_longest_place_in_text_prefers_the_full_municipality_name() -> None:
     place, key = GAZ.longest_in_text("Beratung in Lautertal (Odenwald)?")
     assert place.id == "lautertal-odenwald" and key == "lautertal odenwald"
     assert GAZ.longest_in_text("Deutschkurs bitte") is None
+
+
+def test_place_of_turn_named_remembered_generic_and_whole_state() -> None:
+    kassel = [{"entity": "place", "value": "Kassel", "start": 23, "end": 29}]
+    now = place_of_turn(GAZ, "Wo gibt es Beratung in Kassel?", kassel, remembered="Fulda")
+    assert (now.label, now.outside, now.is_local) == ("Kassel", False, True)
+    assert place_of_turn(GAZ, "und Deutschkurse?", [], remembered="Fulda").label == "Fulda"
+    generic = place_of_turn(GAZ, "Wer ist im Kreis zuständig?", [], remembered="Kreis")
+    assert generic.text is None and generic.forget_slot and not generic.is_local
+    whole = place_of_turn(GAZ, "hessenweit bitte", [], remembered="Fulda", whole_state=True)
+    assert whole.text == WHOLE_STATE and whole.place is None and not whole.outside and not whole.is_local
+    assert place_of_turn(GAZ, "nein", kassel, remembered=None, no_place=True).text == WHOLE_STATE
+    berlin = place_of_turn(GAZ, "in Berlin", [{"entity": "place", "value": "Berlin"}], remembered=None)
+    assert berlin.outside and berlin.label == "Berlin"
+    widened = place_of_turn(GAZ, "Ich wohne in Lautertal (Odenwald)",
+                            [{"entity": "place", "value": "Odenwald", "start": 23, "end": 31}], remembered=None)
+    assert widened.place is not None and widened.label.startswith("Lautertal")
