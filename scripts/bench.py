@@ -325,13 +325,24 @@ def run_scale(model: Path, train_s: Optional[float], levels: Sequence[int], dura
     return result
 
 
-def run_single(model: Path, train_s: Optional[float], levels: Sequence[int], duration: float) -> SetupResult:
-    result = SetupResult("single", "this bot as `make run` starts it: one `rasa run` + action server, "
-                                   "endpoints.yml", train_s)
+#: Setups of this bot as `make run` starts it, each with other Rasa patches (RASA_PATCHES).
+SINGLE_SETUPS: Dict[str, Tuple[str, str]] = {
+    "single": ("all", "all performance patches (rasa_internals)"),
+    "single-nograph": ("validate_once,keep_connections,event_types", "without the patch graph_in_order"),
+    "single-nopatch": ("none", "without any performance patch"),
+}
+
+
+def run_single(model: Path, train_s: Optional[float], levels: Sequence[int], duration: float,
+               name: str = "single") -> SetupResult:
+    patches, note = SINGLE_SETUPS[name]
+    result = SetupResult(name, "this bot as `make run` starts it: one `rasa run` + action server, "
+                               f"endpoints.yml; {note} (`RASA_PATCHES={patches}`)", train_s)
     folder = Path(tempfile.mkdtemp(prefix="bench-single-"))
     actions_port, rasa_port = scale.free_port(), scale.free_port()
     env = scale.rasa_env({"ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
-                          "DB_DIALECT": "sqlite", "DB_NAME": str(folder / "conversations.db")})
+                          "DB_DIALECT": "sqlite", "DB_NAME": str(folder / "conversations.db"),
+                          "RASA_PATCHES": patches})
     start = time.perf_counter()
     actions = scale.start_actions(actions_port, env, folder / "actions.log")
     rasa = scale.start_rasa(model, rasa_port, env, folder / "rasa.log", ROOT / "credentials.yml",
@@ -455,7 +466,29 @@ def report(results: List[SetupResult], info: Dict[str, str], load_start: str, lo
         if ten:
             lines.append(f"- Target p95 < 150 ms at 10 concurrent: "
                          f"**{'met' if ten.pct(95) < 150 else 'not met'}** ({fmt(ten.pct(95))} ms).")
+    lines += patch_effect(results)
     return "\n".join(lines) + "\n"
+
+
+def patch_effect(results: List[SetupResult]) -> List[str]:
+    """Section "Rasa-Patches": CPU per message with and without a patch (rasa_internals keeps a
+    patch only if it saves at least 5 %)."""
+    single = next((r for r in results if r.name == "single"), None)
+    others = [r for r in results if r.name in SINGLE_SETUPS and r is not single]
+    if not single or not others:
+        return []
+    lines = ["", "## Rasa-Patches", "",
+             "CPU time per message of `single` (all patches) against the same setup with fewer patches "
+             "(`RASA_PATCHES`, rasa_internals/). Saving = 1 - all / fewer.", "",
+             "| Level | " + " | ".join(f"{r.name}: CPU per message" for r in [single, *others])
+             + " | " + " | ".join(f"saving vs. {r.name}" for r in others) + " |",
+             "|---|" + "---|" * (1 + 2 * len(others))]
+    for i, level in enumerate(single.levels):
+        cpu = [level.cpu_ms_per_message] + [r.levels[i].cpu_ms_per_message for r in others]
+        savings = [1 - cpu[0] / c if c else float("nan") for c in cpu[1:]]
+        lines.append(f"| {level.users} concurrent | " + " | ".join(fmt(c, " ms", 1) for c in cpu) + " | "
+                     + " | ".join(f"{s * 100:.1f} %" for s in savings) + " |")
+    return lines
 
 
 def policies_summary() -> str:
@@ -469,7 +502,8 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="5 s per level (rough figures, for development)")
     parser.add_argument("--duration", type=float, help="seconds per concurrency level (default 20)")
     parser.add_argument("--levels", default="1,10,50")
-    parser.add_argument("--setups", default="stock,scale", help="comma-separated: stock, scale, single")
+    parser.add_argument("--setups", default="stock,scale,single,single-nograph",
+                        help="comma-separated: stock, scale, " + ", ".join(SINGLE_SETUPS))
     parser.add_argument("--model", type=Path, help="use this model of our bot instead of training one")
     parser.add_argument("--servers", type=int, default=2, help="Rasa servers in the scale setup")
     parser.add_argument("--out", type=Path, default=OUT)
@@ -497,8 +531,8 @@ def main() -> None:
                 results.append(run_stock(project, stock_s, levels, duration))
             elif name == "scale":
                 results.append(run_scale(model, train_s, levels, duration, args.servers))
-            elif name == "single":
-                results.append(run_single(model, train_s, levels, duration))
+            elif name in SINGLE_SETUPS:
+                results.append(run_single(model, train_s, levels, duration, name))
             else:
                 parser.error(f"unknown setup {name}")
     finally:
