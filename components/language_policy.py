@@ -2,8 +2,8 @@
 
 The bot replies in English to users who write English (issue "Conversation quality").
 Rasa's documented way to fill such a slot is a custom slot mapping with an action
-(``action_detect_language``); but that cost an action server call for *every* message,
-about 10 % of the CPU per message in ``make bench`` (docs/benchmarks.md), for a word
+(``action_detect_language``); but that cost an action server call for *every* message
+(measured with ``make bench``, docs/benchmarks.md), for a word
 count that takes microseconds.
 
 So this policy does it: Rasa applies the ``events`` of every policy's prediction before
