@@ -19,8 +19,6 @@ STORE = KnowledgeStore(config.KNOWLEDGE_DIR)
 #: Slot value meaning "the user did not want to name a place": answer for all of Hessen.
 #: Intents that continue the last topic instead of starting a new one.
 CONTINUING_INTENTS = {"inform_place", "deny", "affirm"}
-#: Topic whose answer names the office that takes the application (actions.naturalisation).
-NATURALISATION = "einbuergerung"
 #: How many official finder links one answer shows at most.
 MAX_LINKS = 2
 #: How many further offerings "Mehr anzeigen" can bring (three more turns at most).
@@ -37,9 +35,13 @@ def is_english(tracker: Tracker) -> bool:
     return tracker.get_slot("language") == language.ENGLISH
 
 
+def topic_button(topic: Topic, english: bool = False) -> Dict[str, str]:
+    return {"title": topic.label_en if english else topic.label, "payload": f"/{topic.intents[0]}"}
+
+
 def menu_buttons(knowledge: Knowledge, english: bool = False) -> List[Dict[str, str]]:
-    return [{"title": t.label_en if english else t.label, "payload": f"/{t.intents[0]}"}
-            for t in knowledge.topics.values() if t.intents and t.id != "notfall"]
+    """One button per topic marked for the menu in topics.yml (``in_menu``)."""
+    return [topic_button(t, english) for t in knowledge.topics.values() if t.in_menu and t.intents]
 
 
 def send_offerings(dispatcher: CollectingDispatcher, offerings: List[Offering], domain: Dict[Text, Any],
@@ -148,7 +150,7 @@ class ActionFindOfferings(Action):
         question = tracker.latest_message.get("text") or ""
         matches = [] if question_ids else ranking.find(knowledge, topic.id, place, outside, question=question)
         office_message = None
-        if topic.id == NATURALISATION and not question_ids and not outside:
+        if topic.id == knowledge.roles.naturalisation and not question_ids and not outside:
             matches, office_message = naturalisation_office(knowledge, place, matches)
         offerings = ranking.by_ids(knowledge, question_ids) if question_ids else [m.offering for m in matches]
         label = self._topic_label(topic, tracker)
@@ -253,7 +255,8 @@ class ActionClarify(Action):
     Rasa's built-in two-stage fallback asks about one intent with English defaults;
     offering the two likeliest topics with German titles from topics.yml (as in
     Rasa's own demo bot "Sara") serves users better.  After two misunderstandings
-    in a row the bot points to a human counselling service.
+    in a row the bot points to a human counselling service (role ``human_fallback``
+    in topics.yml).  Only topics marked ``in_menu`` are offered.
     """
 
     def name(self) -> Text:
@@ -272,7 +275,7 @@ class ActionClarify(Action):
         count = int(tracker.get_slot("fallback_count") or 0) + 1
         if count >= 2:
             dispatcher.utter_message(response="utter_still_unclear")
-            matches = ranking.find(knowledge, "migrationsberatung", None, limit=2)
+            matches = ranking.find(knowledge, knowledge.roles.human_fallback, None, limit=2)
             send_offerings(dispatcher, [m.offering for m in matches], domain, tracker)
             dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(knowledge, is_english(tracker)))
             return [SlotSet("fallback_count", 0.0)]
@@ -291,10 +294,9 @@ class ActionClarify(Action):
         seen: set = set()
         for item in intent_ranking:
             topic: Optional[Topic] = knowledge.topic_for_intent(item.get("name"))
-            if topic and topic.id not in seen and topic.id != "notfall":
+            if topic and topic.id not in seen and topic.in_menu:
                 seen.add(topic.id)
-                buttons.append({"title": topic.label_en if english else topic.label,
-                                "payload": f"/{topic.intents[0]}"})
+                buttons.append(topic_button(topic, english))
             if len(buttons) == 2:
                 break
         return buttons

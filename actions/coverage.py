@@ -53,7 +53,7 @@ def municipality_routes(knowledge: Knowledge) -> Dict[str, Counter]:
 
 def report(knowledge: Knowledge, today: Optional[dt.date] = None) -> str:
     today = today or dt.date.today()
-    topics = [t for t in knowledge.topics.values() if t.id != "notfall"]
+    topics = [t for t in knowledge.topics.values() if not t.fixed_reply]  # answered by the offering search
     districts = sorted(knowledge.gazetteer.districts(), key=lambda d: d.name)
     towns = knowledge.gazetteer.municipalities()
     per_topic = municipality_routes(knowledge)

@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
@@ -35,6 +35,17 @@ PUBLISHED_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 RETRIEVED_RE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*,\s*(\S.*)$")
 #: Longest quote accepted (the guide asks for about 300 characters).
 MAX_QUOTE = 360
+#: Longest summary accepted (the guide asks for about 110 characters).
+MAX_SUMMARY = 130
+#: Abbreviations with a full stop, which learners stumble over; the guide asks for the full words.
+ABBREVIATION_RE = re.compile(r"(?<!\w)(z\. ?B\.|u\. ?a\.|d\. ?h\.|z\. ?T\.|o\. ?Ä\.|u\. ?U\.|ca\.|bzw\.|usw\.|"
+                             r"ggf\.|evtl\.|inkl\.|etc\.|bspw\.|vgl\.|sog\.)", re.IGNORECASE)
+#: Fields an offering may have (knowledge/README.md explains each).
+OFFERING_FIELDS = ("id", "name", "topic", "also_for", "summary", "description", "audience", "languages", "cost",
+                   "contact", "serves", "items", "sources")
+SOURCE_FIELDS = ("url", "published", "retrieved", "quote")
+#: Fields a topic in topics.yml may have.
+TOPIC_FIELDS = ("id", "label", "label_en", "intents", "by_place", "in_menu", "fixed_reply")
 
 
 @dataclass(frozen=True)
@@ -125,11 +136,31 @@ class Offering:
 
 @dataclass(frozen=True)
 class Topic:
+    """One topic of knowledge/topics.yml (the fields are explained in its header)."""
+
     id: str
     label: str
     label_en: str
     intents: Tuple[str, ...]
     by_place: bool
+    #: A button in the topic menu and offered when the bot is unsure what the user meant.
+    in_menu: bool = True
+    #: Response in domain.yml that answers the topic's intents instead of the offering search.
+    fixed_reply: str = ""
+
+
+@dataclass(frozen=True)
+class Roles:
+    """Topics with a special task (``roles`` in topics.yml); each value is a topic id."""
+
+    #: After two misunderstandings in a row the bot shows offerings of this topic (people who advise).
+    human_fallback: str = ""
+    #: Answers to this topic also say which office takes the application (naturalisation.yml).
+    naturalisation: str = ""
+
+
+#: Keys under ``roles`` in topics.yml.
+ROLE_NAMES = tuple(f.name for f in fields(Roles))
 
 
 @dataclass
@@ -143,6 +174,7 @@ class Knowledge:
     problems: List[Problem] = field(default_factory=list)
     links: List[Link] = field(default_factory=list)
     naturalisation: NaturalisationRules = field(default_factory=NaturalisationRules)
+    roles: Roles = field(default_factory=Roles)
 
     def topic_for_intent(self, intent: Optional[str]) -> Optional[Topic]:
         for topic in self.topics.values():
@@ -190,9 +222,17 @@ def parse_offering(raw: Any, file: str, topics: Mapping[str, Topic], gazetteer: 
 
     if not ID_RE.match(oid):
         bad("id", "fehlt oder enthält andere Zeichen als a-z, 0-9 und '-'")
+    for unknown in sorted(set(map(str, raw)) - set(OFFERING_FIELDS)):
+        bad(unknown, f"unbekanntes Feld (erlaubt: {', '.join(OFFERING_FIELDS)})")
     for required in ("name", "summary", "description"):
         if not _text(raw.get(required)):
             bad(required, "Pflichtfeld fehlt")
+    if len(_text(raw.get("summary"))) > MAX_SUMMARY:
+        bad("summary", f"zu lang ({len(_text(raw.get('summary')))} Zeichen, höchstens etwa 110)")
+    for text_field in ("summary", "description"):
+        found = ABBREVIATION_RE.findall(_text(raw.get(text_field)))
+        if found:
+            bad(text_field, f"Abkürzung '{found[0]}': bitte ausschreiben (zum Beispiel, etwa, beziehungsweise …)")
     topic = _text(raw.get("topic"))
     if topic not in topics:
         bad("topic", f"'{topic}' ist kein Thema aus topics.yml ({', '.join(topics)})")
@@ -210,6 +250,9 @@ def parse_offering(raw: Any, file: str, topics: Mapping[str, Topic], gazetteer: 
     for key in contact_raw:
         if key not in CONTACT_FIELDS:
             bad(f"contact.{key}", f"unbekanntes Feld (erlaubt: {', '.join(CONTACT_FIELDS)})")
+    for key in CONTACT_FIELDS:
+        if contact_raw and key not in contact_raw:
+            bad(f"contact.{key}", "fehlt (alle fünf Unterfelder angeben; unbekannt = \"\")")
     contact = Contact(**{k: _text(contact_raw.get(k)) for k in CONTACT_FIELDS})
     if contact.phone and not PHONE_RE.match(contact.phone):
         bad("contact.phone", f"'{contact.phone}' ist keine Telefonnummer (nur Ziffern, Leerzeichen, + / - ( ))")
@@ -287,8 +330,9 @@ def _parse_sources(sources_raw: Any, bad: Callable[[str, str], None], today: dt.
             bad(f"sources[{i}].retrieved", f"{day} liegt in der Zukunft")
         if len(quote) > MAX_QUOTE:
             bad(f"sources[{i}].quote", f"zu lang ({len(quote)} Zeichen, höchstens etwa 300)")
-        if "checked" in src:
-            bad(f"sources[{i}].checked", "veraltetes Feld: bitte 'retrieved' verwenden")
+        for key in sorted(set(map(str, src)) - set(SOURCE_FIELDS)):
+            bad(f"sources[{i}].{key}", "veraltetes Feld: bitte 'retrieved' verwenden" if key == "checked"
+                else f"unbekanntes Feld (erlaubt: {', '.join(SOURCE_FIELDS)})")
         if url and day:
             sources.append(Source(url, day, retrieved.group(2).strip() if retrieved else "", published, quote))
     return sources
@@ -302,20 +346,79 @@ def _read_yaml(path: Path, problems: List[Problem]) -> Any:
         return None
 
 
-def load_topics(path: Path, problems: List[Problem]) -> Tuple[Dict[str, Topic], Dict[str, Tuple[str, ...]]]:
-    data = _read_yaml(path, problems) or {}
-    topics = {}
+def parse_topic(raw: Any, bad: Callable[[str, str], None]) -> Optional[Topic]:
+    """Check one topic of topics.yml; return it as a record, or None (the reasons went to ``bad``)."""
+    raw = raw if isinstance(raw, dict) else {}
+    found: List[str] = []
+
+    def wrong(fld: str, msg: str) -> None:
+        found.append(fld)
+        bad(fld, msg)
+
+    if not ID_RE.match(_text(raw.get("id"))):
+        wrong("id", "fehlt oder enthält andere Zeichen als a-z, 0-9 und '-'")
+    for unknown in sorted(set(map(str, raw)) - set(TOPIC_FIELDS)):
+        wrong(unknown, f"unbekanntes Feld (erlaubt: {', '.join(TOPIC_FIELDS)})")
+    for required in ("label", "label_en"):
+        if not _text(raw.get(required)):
+            wrong(required, "Pflichtfeld fehlt")
+    intents = raw.get("intents")
+    if not isinstance(intents, list) or not intents:
+        wrong("intents", "Liste der Intents fehlt")
+    if not isinstance(raw.get("by_place"), bool):
+        wrong("by_place", "Pflichtfeld: true oder false")
+    if not isinstance(raw.get("in_menu", True), bool):
+        wrong("in_menu", "muss true oder false sein")
+    if "fixed_reply" in raw and not re.fullmatch(r"utter_[a-z_]+", _text(raw["fixed_reply"])):
+        wrong("fixed_reply", "muss der Name einer Antwort aus domain.yml sein (utter_…)")
+    if found:
+        return None
+    return Topic(_text(raw["id"]), _text(raw["label"]), _text(raw["label_en"]), tuple(map(_text, intents)),
+                 raw["by_place"], raw.get("in_menu", True), _text(raw.get("fixed_reply")))
+
+
+def load_topics(path: Path, problems: List[Problem]
+                ) -> Tuple[Dict[str, Topic], Dict[str, Tuple[str, ...]], Roles]:
+    """Read topics.yml: the topics, the one-fact ``questions`` and the ``roles``; report what is wrong."""
+    data = _read_yaml(path, problems)
+    data = data if isinstance(data, dict) else {}
+    topics: Dict[str, Topic] = {}
+    owner: Dict[str, str] = {}  # intent -> the topic id it belongs to, or "questions"
+
+    def bad(entry: str) -> Callable[[str, str], None]:
+        return lambda fld, msg: problems.append(Problem("topics.yml", entry, fld, msg))
+
+    def claim(intent: str, by: str, fld: str) -> bool:
+        if intent in owner:
+            bad(by if fld == "intents" else intent)(fld, f"Intent '{intent}' gehört schon zu '{owner[intent]}'")
+            return False
+        owner[intent] = by
+        return True
+
     for raw in data.get("topics") or []:
-        topics[raw["id"]] = Topic(raw["id"], raw["label"], raw.get("label_en", raw["label"]),
-                                  tuple(raw.get("intents") or ()), bool(raw.get("by_place")))
-    questions = {k: tuple(v) for k, v in (data.get("questions") or {}).items()}
-    return topics, questions
+        tid = _text(raw.get("id") if isinstance(raw, dict) else None) or "?"
+        topic = parse_topic(raw, bad(tid))
+        if topic and topic.id in topics:
+            bad(tid)("id", "doppelt")
+        elif topic and all([claim(intent, topic.id, "intents") for intent in topic.intents]):
+            topics[topic.id] = topic
+    questions = {}
+    for intent, ids in (data.get("questions") or {}).items():
+        if claim(str(intent), "questions", "questions"):
+            questions[str(intent)] = tuple(map(_text, ids if isinstance(ids, list) else [ids]))
+    raw_roles = data.get("roles") if isinstance(data.get("roles"), dict) else {}
+    for role in ROLE_NAMES:
+        if _text(raw_roles.get(role)) not in topics:
+            bad("roles")(role, f"'{_text(raw_roles.get(role))}' ist kein Thema aus der Liste 'topics'")
+    for role in sorted(set(map(str, raw_roles)) - set(ROLE_NAMES)):
+        bad("roles")(role, f"unbekannte Rolle (erlaubt: {', '.join(ROLE_NAMES)})")
+    return topics, questions, Roles(**{role: _text(raw_roles.get(role)) for role in ROLE_NAMES})
 
 
 def load_knowledge(directory: Path, today: Optional[dt.date] = None) -> Knowledge:
     """Read topics.yml, places.yml and offerings/*.yml; skip and report broken entries."""
     problems: List[Problem] = []
-    topics, questions = load_topics(directory / "topics.yml", problems)
+    topics, questions, roles = load_topics(directory / "topics.yml", problems)
     gazetteer = Gazetteer.from_file(directory / "places.yml")
     offerings: Dict[str, Offering] = {}
     for path in sorted((directory / "offerings").glob("*.yml")):
@@ -346,7 +449,7 @@ def load_knowledge(directory: Path, today: Optional[dt.date] = None) -> Knowledg
                 problems.append(Problem("topics.yml", intent, "questions", f"Angebot '{oid}' fehlt"))
     for problem in problems:
         logger.warning("Wissensbasis: %s (Eintrag übersprungen)", problem)
-    return Knowledge(topics, questions, offerings, gazetteer, problems, links, rules)
+    return Knowledge(topics, questions, offerings, gazetteer, problems, links, rules, roles)
 
 
 def load_links(path: Path, topics: Mapping[str, Topic], problems: List[Problem],

@@ -3,7 +3,8 @@ import asyncio
 from typing import Any, Dict, List
 
 import pytest
-from conftest import offering, tracker
+import yaml
+from conftest import ROOT, offering, tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.actions as act
@@ -166,11 +167,33 @@ def test_second_misunderstanding_points_to_human_counselling(domain) -> None:
     assert slots["fallback_count"] == 0.0
 
 
-def test_menu_has_a_button_per_topic_except_emergency(domain) -> None:
+def test_menu_has_a_button_per_topic_marked_for_the_menu(domain) -> None:
+    msgs, _ = run(act.ActionShowMenu(), tracker("help"), domain)
+    topics = act.STORE.get().topics.values()
+    assert [b["title"] for b in msgs[0]["buttons"]] == [t.label for t in topics if t.in_menu]
+    assert [b["payload"] for b in msgs[0]["buttons"]] == [f"/{t.intents[0]}" for t in topics if t.in_menu]
+    assert "Notfall und Krisen" not in [b["title"] for b in msgs[0]["buttons"]]
+
+
+def test_menu_clarification_and_human_fallback_follow_topics_file(domain, make_knowledge, monkeypatch) -> None:
+    """in_menu and the role human_fallback come from topics.yml, not from the code."""
+    topics = yaml.safe_load((ROOT / "knowledge" / "topics.yml").read_text(encoding="utf-8"))
+    for topic in topics["topics"]:
+        topic["in_menu"] = topic["id"] != "psz"
+    topics["roles"]["human_fallback"] = "psz"
+    folder = make_knowledge(OFFERINGS, extra={"topics.yml": yaml.safe_dump(topics, allow_unicode=True)})
+    monkeypatch.setattr(act, "STORE", KnowledgeStore(folder))
+    assert [p for p in act.STORE.get().problems if p.file == "topics.yml" and p.field != "questions"] == []
+
     msgs, _ = run(act.ActionShowMenu(), tracker("help"), domain)
     titles = [b["title"] for b in msgs[0]["buttons"]]
-    topics = act.STORE.get().topics
-    assert len(titles) == len(topics) - 1 and "Notfall und Krisen" not in titles and "Einbürgerung" in titles
+    assert "Psychosoziale Hilfe für Geflüchtete" not in titles and "Notfall und Krisen" in titles
+    ranking = [{"name": "ask_psz", "confidence": 0.4}, {"name": "crisis", "confidence": 0.3},
+               {"name": "ask_deutschkurs", "confidence": 0.2}]
+    msgs, _ = run(act.ActionClarify(), tracker("nlu_fallback", "hilfe", intent_ranking=ranking), domain)
+    assert [b["payload"] for b in msgs[0]["buttons"]] == ["/crisis", "/ask_deutschkurs"]
+    msgs, _ = run(act.ActionClarify(), tracker("nlu_fallback", "äh was", slots={"fallback_count": 1.0}), domain)
+    assert offering_names(msgs) == ["PSZ Landesangebot", "PSZ Bundesverband"]
 
 
 def test_empty_message_gets_a_clear_request_to_write_again(domain) -> None:
@@ -234,7 +257,7 @@ def test_one_turn_stays_short_and_the_rest_comes_on_more(domain, make_knowledge,
     assert shown <= act.config.MAX_TURN_CHARS
     assert long_text.strip() not in "".join(text_of(domain, m) for m in msgs)  # long texts wait for "mehr"
     assert msgs[-1]["buttons"] == [{"title": "Mehr anzeigen", "payload": "/ask_more"}]
-    assert len(slots["last_offerings"]) + len(slots["more_offerings"]) == 6 and slots["more_offerings"]
+    assert len(slots["last_offerings"]) + len(slots["more_offerings"]) == len(many) and slots["more_offerings"]
 
     more, more_slots = run(act.ActionShowMore(), tracker("ask_more", slots=slots), domain)
     assert responses(more)[0] == "utter_offering_more" and more[0]["name"] == "Beratung 0"

@@ -146,3 +146,52 @@ def test_summary_is_required_and_an_also_for_topic_counts(make_knowledge, capsys
 
 def test_the_real_knowledge_base_is_valid() -> None:
     assert validate_main([]) == 0
+
+
+def test_contact_needs_all_five_fields_and_unknown_fields_are_reported(make_knowledge) -> None:
+    without_hours = offering(id="ohne-zeiten", contact={"phone": "0561 123456", "email": "", "web": "", "address": ""})
+    typo = offering(id="tippfehler", adress="Hauptstraße 1")
+    old_source = offering(id="alte-quelle", sources=[dict(offering()["sources"][0], datum="2020")])
+    k = load_knowledge(make_knowledge({"psz.yml": [without_hours, typo, old_source, offering(id="gut")]}))
+    assert list(k.offerings) == ["gut"]
+    found = {(p.entry, p.field) for p in k.problems}
+    assert {("ohne-zeiten", "contact.hours"), ("tippfehler", "adress"), ("alte-quelle", "sources[0].datum")} <= found
+
+
+def test_long_summary_and_abbreviations_are_reported(make_knowledge) -> None:
+    k = load_knowledge(make_knowledge({"psz.yml": [
+        offering(id="lang", summary="Hier bekommen Sie Rat. " * 6),
+        offering(id="abkuerzung", description="Sie bekommen Hilfe, z. B. bei Fragen zur Arbeit."),
+        offering(id="etwa", summary="Die Beratung dauert ca. eine Stunde."),
+        offering(id="gut", summary="Hier bekommen Sie Rat zum Beispiel zu Arbeit und Wohnen, etwa eine Stunde lang."),
+    ]}))
+    assert list(k.offerings) == ["gut"]
+    found = {(p.entry, p.field) for p in k.problems if p.file.startswith("offerings")}
+    assert found == {("lang", "summary"), ("abkuerzung", "description"), ("etwa", "summary")}
+
+
+TOPICS = """
+topics:
+  - {id: psz, label: PSZ, label_en: PSZ, intents: [ask_psz], by_place: true}
+  - {id: psz, label: Doppelt, label_en: Twice, intents: [ask_doppelt], by_place: true}
+  - {id: schule, label: Schule, label_en: School, intents: [ask_schule, ask_psz], by_place: true}
+  - {id: notfall, label: Notfall, label_en: Emergency, intents: [crisis], by_place: false, in_menu: nein}
+  - {id: kurs, label: Kurs, label_en: Course, intents: [ask_kurs], by_place: true, im_menu: false}
+  - {id: plan, label: Plan, label_en: Plan, intents: [ask_plan], fixed_reply: "Bitte 112 anrufen"}
+questions:
+  ask_schule: [test-angebot]
+roles:
+  human_fallback: beratung
+  naturalisation: psz
+  leitung: psz
+"""
+
+
+def test_topics_file_problems_are_reported(make_knowledge) -> None:
+    k = load_knowledge(make_knowledge({"psz.yml": [offering()]}, extra={"topics.yml": TOPICS}))
+    found = {(p.entry, p.field) for p in k.problems if p.file == "topics.yml"}
+    assert found == {("psz", "id"), ("schule", "intents"), ("ask_schule", "questions"), ("notfall", "in_menu"),
+                     ("kurs", "im_menu"), ("plan", "by_place"), ("plan", "fixed_reply"),
+                     ("roles", "human_fallback"), ("roles", "leitung")}
+    assert list(k.topics) == ["psz"] and k.roles.naturalisation == "psz" and "test-angebot" in k.offerings
+

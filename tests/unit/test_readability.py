@@ -13,8 +13,9 @@ def test_simple_and_hard_german_score_apart() -> None:
 
 
 def test_every_offering_text_is_plain_german() -> None:
-    results = readability.scored(readability.german_texts(load_knowledge(config.KNOWLEDGE_DIR)))
-    assert len(results) >= 2 * 300  # a summary and a description per offering
+    knowledge = load_knowledge(config.KNOWLEDGE_DIR)
+    results = readability.scored(readability.german_texts(knowledge))
+    assert len(results) == 2 * len(knowledge.offerings)  # a summary and a description per offering
     too_hard = [r for r in results if r[0] > readability.MAX_SCORE]
     worst = "\n".join(f"{value:5.1f}  {label}: {text[:120]}" for value, label, text in results[:10])
     assert not too_hard, f"{len(too_hard)} Texte über {readability.MAX_SCORE}; die schwersten:\n{worst}"
