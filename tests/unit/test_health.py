@@ -6,6 +6,7 @@ from typing import Any
 import sqlalchemy as sa
 from aiohttp import web
 
+import rasa_internals
 from channels import health
 
 
@@ -44,6 +45,7 @@ def test_all_up_is_ok() -> None:
     assert result["status"] == "ok"
     assert result["checks"]["tracker_store"]["dialect"] == "sqlite"
     assert result["checks"]["model"] == {"ok": True, "model_id": "m1"}
+    assert result["rasa"] == {"version": "3.6.21", "patches": rasa_internals.installed()}
 
 
 def test_action_server_down_is_an_error() -> None:
