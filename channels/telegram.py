@@ -2,7 +2,7 @@
 
 Rasa's ``telegram`` connector turns buttons into an inline keyboard (Telegram's quick
 replies: a click sends the button's payload back as a callback query), but puts all
-buttons in one row; our topic menu has 10 buttons, which a phone cannot show.  This
+buttons in one row; our topic menu has more buttons than a phone can show in one row.  This
 channel puts one button per row when there are more than two, confirms button taps
 (answerCallbackQuery), checks the webhook's secret token if one is set, and repairs the
 connector's start-up (see ``TelegramChannel.get_output_channel``).  Everything else is
