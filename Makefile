@@ -125,7 +125,8 @@ shell: train
 scale: train scale-deps
 	@$(BIN)/python -m scripts.scale
 
-# Benchmark against a stock `rasa init` bot -> docs/benchmarks.md (~10 min; BENCH_ARGS=--quick for a rough run)
+# Benchmark against a stock `rasa init` bot, and this bot with fewer Rasa patches -> docs/benchmarks.md
+# (~25 min on 2 cores; BENCH_ARGS=--quick for a rough run)
 bench: install scale-deps
 	$(BIN)/python -m scripts.bench $(BENCH_ARGS)
 
