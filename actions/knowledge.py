@@ -228,7 +228,7 @@ def parse_offering(raw: Any, file: str, topics: Mapping[str, Topic], gazetteer: 
         if not _text(raw.get(required)):
             bad(required, "Pflichtfeld fehlt")
     if len(_text(raw.get("summary"))) > MAX_SUMMARY:
-        bad("summary", f"zu lang ({len(_text(raw.get('summary')))} Zeichen, höchstens etwa 110)")
+        bad("summary", f"zu lang ({len(_text(raw.get('summary')))} Zeichen, höchstens {MAX_SUMMARY})")
     for text_field in ("summary", "description"):
         found = ABBREVIATION_RE.findall(_text(raw.get(text_field)))
         if found:
@@ -329,7 +329,7 @@ def _parse_sources(sources_raw: Any, bad: Callable[[str, str], None], today: dt.
         elif day > today:
             bad(f"sources[{i}].retrieved", f"{day} liegt in der Zukunft")
         if len(quote) > MAX_QUOTE:
-            bad(f"sources[{i}].quote", f"zu lang ({len(quote)} Zeichen, höchstens etwa 300)")
+            bad(f"sources[{i}].quote", f"zu lang ({len(quote)} Zeichen, höchstens {MAX_QUOTE})")
         for key in sorted(set(map(str, src)) - set(SOURCE_FIELDS)):
             bad(f"sources[{i}].{key}", "veraltetes Feld: bitte 'retrieved' verwenden" if key == "checked"
                 else f"unbekanntes Feld (erlaubt: {', '.join(SOURCE_FIELDS)})")
