@@ -32,6 +32,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.text_format import plain
+from common.language import LANGUAGE_HINT
 
 logger = logging.getLogger(__name__)
 
@@ -71,6 +72,14 @@ class TelegramChannel(TelegramInput):
     api_url: Optional[Text] = None
     secret_token: Optional[Text] = None
     _output: Optional[TelegramOutput] = None  # set by get_output_channel, used to confirm taps
+
+    def get_metadata(self, request: Request) -> Optional[Dict[Text, Any]]:
+        """The user's Telegram app language (``from.language_code``, e.g. "uk") as the first hint for
+        the reply language (components/language_policy.py)."""
+        update = request.json or {}
+        sender = (update.get("message") or update.get("edited_message") or update.get("callback_query") or {}).get("from")
+        code = (sender or {}).get("language_code")
+        return {LANGUAGE_HINT: str(code)} if code else None
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:

@@ -18,6 +18,8 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from common.language import fold
+
 CRISIS_INTENT = "crisis"
 
 
@@ -31,7 +33,9 @@ class CrisisGuard(GraphComponent):
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         patterns = config.get("patterns") or []
-        self.pattern = re.compile("|".join(f"(?:{p})" for p in patterns), re.IGNORECASE) if patterns else None
+        # Patterns and messages are folded alike (common.language.fold): "ي"/"ی", "ك"/"ک", "أ"/"ا",
+        # with or without the zero-width non-joiner, all match.
+        self.pattern = re.compile("|".join(f"(?:{fold(p)})" for p in patterns), re.IGNORECASE) if patterns else None
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -41,7 +45,7 @@ class CrisisGuard(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if self.pattern is None or text.startswith("/") or not self.pattern.search(text):
+            if self.pattern is None or text.startswith("/") or not self.pattern.search(fold(text)):
                 continue
             previous = message.get(INTENT) or {}
             if previous.get("name") == CRISIS_INTENT:

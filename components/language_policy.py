@@ -1,6 +1,7 @@
-"""Set the ``language`` slot (``de``/``en``) from each user message, inside Rasa.
+"""Set the ``language`` slot (de, en, tr, uk, ru, ar, fa) from each user message, inside Rasa.
 
-The bot replies in English to users who write English (issue "Conversation quality").
+The bot replies in the user's language: the one they ask for, the one they write in, or
+at first the one their channel reports (Telegram's ``language_code``).
 Rasa's documented way to fill such a slot is a custom slot mapping with an action
 (``action_detect_language``); but that cost an action server call for *every* message
 (measured with ``make bench``, docs/benchmarks.md), for a word
@@ -23,7 +24,7 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
-from rasa.shared.core.events import Event, SlotSet
+from rasa.shared.core.events import Event, SlotSet, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
@@ -32,14 +33,35 @@ from common import language
 SLOT = "language"
 
 
+CHOOSE_INTENT = "choose_language"
+CHOICE_ENTITY = "language_choice"
+
+
+def chosen_language(message: UserUttered) -> Optional[str]:
+    """The language the user asked for ("Deutsch bitte", a language button), if any."""
+    if (message.intent or {}).get("name") != CHOOSE_INTENT:
+        return None
+    for entity in message.entities or []:
+        if entity.get("entity") == CHOICE_ENTITY and language.supported(str(entity.get("value"))):
+            return language.supported(str(entity.get("value")))
+    return None
+
+
 def language_events(tracker: DialogueStateTracker) -> List[Event]:
-    """``[SlotSet("language", ...)]`` if the user's new message changes the language, else ``[]``."""
-    if tracker.latest_action_name != ACTION_LISTEN_NAME or tracker.latest_message is None:
+    """``[SlotSet("language", ...)]`` if the user's new message changes the language, else ``[]``.
+
+    In this order: the language the user asked for; the language the message is written in;
+    for the first message without a clear language, the channel's hint (Telegram's app language)."""
+    message = tracker.latest_message
+    if tracker.latest_action_name != ACTION_LISTEN_NAME or message is None:
         return []  # not the first prediction after a user message
-    detected = language.detect(tracker.latest_message.text)
-    if detected is None or detected == tracker.get_slot(SLOT):
+    current = tracker.get_slot(SLOT)
+    new = chosen_language(message) or language.detect(message.text)
+    if new is None and current is None:
+        new = language.supported((message.metadata or {}).get(language.LANGUAGE_HINT))
+    if new is None or new == current:
         return []
-    return [SlotSet(SLOT, detected)]
+    return [SlotSet(SLOT, new)]
 
 
 @DefaultV1Recipe.register(DefaultV1Recipe.ComponentType.POLICY_WITHOUT_END_TO_END_SUPPORT, is_trainable=False)

@@ -37,8 +37,37 @@ def test_other_messages_keep_their_intent(text: str) -> None:
     assert classify(text) == "out_of_scope"
 
 
-def test_training_data_has_no_false_positive() -> None:
-    data = yaml.safe_load((ROOT / "data" / "nlu.yml").read_text(encoding="utf-8"))
-    wrong = [line for block in data["nlu"] if block.get("intent") not in (None, "crisis")
-             for line in block["examples"].splitlines() if classify(line.strip()[2:], block["intent"]) == "crisis"]
-    assert wrong == []
+TRAINING = [ROOT / "data" / "nlu.yml", *sorted((ROOT / "data" / "languages").glob("*.yml"))]
+HELD_OUT = sorted((ROOT / "tests" / "data" / "crisis").glob("*.yml"))
+
+
+def examples(path: Path, crisis: bool) -> list:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return [(line.strip()[2:], block["intent"]) for block in data["nlu"] if "intent" in block
+            and (block["intent"] == "crisis") == crisis for line in block["examples"].splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("path", TRAINING, ids=lambda p: getattr(p, "stem", "none"))
+def test_training_data_has_no_false_positive(path: Path) -> None:
+    assert [text for text, intent in examples(path, crisis=False) if classify(text, intent) == "crisis"] == []
+
+
+@pytest.mark.parametrize("path", TRAINING[1:], ids=lambda p: getattr(p, "stem", "none"))
+def test_every_crisis_training_sentence_is_caught_without_the_model(path: Path) -> None:
+    """In the new languages (less training data than German and English), the net alone knows every
+    crisis sentence the model was trained on."""
+    assert [text for text, _ in examples(path, crisis=True) if classify(text) != "crisis"] == []
+
+
+def test_every_new_language_has_held_out_crisis_sentences() -> None:
+    assert sorted(p.stem for p in HELD_OUT) == ["ar", "fa", "ru", "tr", "uk"]
+
+
+@pytest.mark.parametrize("path", HELD_OUT, ids=lambda p: getattr(p, "stem", "none"))
+def test_held_out_crisis_sentences_in_every_language(path: Path) -> None:
+    """Sentences written apart from the training data: suicidal thoughts, violence, medical emergencies."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    training = {text.lower() for p in TRAINING for text, _ in examples(p, crisis=True)}
+    assert len(data["crisis"]) >= 15 and not training & {t.lower() for t in data["crisis"]}
+    assert [t for t in data["crisis"] if classify(t) != "crisis"] == []
+    assert [t for t in data["not_crisis"] if classify(t) == "crisis"] == []
