@@ -11,7 +11,6 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import answer, config, naturalisation, places, ranking, render, routes
 from actions.knowledge import Knowledge, KnowledgeStore, Offering, Topic
 from actions.places import WHOLE_STATE, Place
-from common import language
 
 logger = logging.getLogger(__name__)
 
@@ -31,17 +30,13 @@ def latest_entity(tracker: Tracker, entity: str) -> Optional[str]:
     return str(values[-1]) if values and values[-1] else None
 
 
-def is_english(tracker: Tracker) -> bool:
-    return tracker.get_slot("language") == language.ENGLISH
+def topic_button(knowledge: Knowledge, topic: Topic, language: Optional[str] = None) -> Dict[str, str]:
+    return {"title": knowledge.label(topic, language), "payload": f"/{topic.intents[0]}"}
 
 
-def topic_button(topic: Topic, english: bool = False) -> Dict[str, str]:
-    return {"title": topic.label_en if english else topic.label, "payload": f"/{topic.intents[0]}"}
-
-
-def menu_buttons(knowledge: Knowledge, english: bool = False) -> List[Dict[str, str]]:
-    """One button per topic marked for the menu in topics.yml (``in_menu``)."""
-    return [topic_button(t, english) for t in knowledge.topics.values() if t.in_menu and t.intents]
+def menu_buttons(knowledge: Knowledge, language: Optional[str] = None) -> List[Dict[str, str]]:
+    """One button per topic marked for the menu in topics.yml (``in_menu``), in the user's language."""
+    return [topic_button(knowledge, t, language) for t in knowledge.topics.values() if t.in_menu and t.intents]
 
 
 def send_offerings(dispatcher: CollectingDispatcher, offerings: List[Offering], domain: Dict[Text, Any],
@@ -96,7 +91,7 @@ class ActionShowMenu(Action):
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
-        dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(STORE.get(), is_english(tracker)))
+        dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(STORE.get(), tracker.get_slot("language")))
         return []
 
 
@@ -139,7 +134,7 @@ class ActionFindOfferings(Action):
         if topic is None:
             if intent == "inform_place" and place_text:
                 dispatcher.utter_message(response="utter_place_noted", place=render.safe(where.label))
-                dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(knowledge, is_english(tracker)))
+                dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(knowledge, tracker.get_slot("language")))
             else:
                 dispatcher.utter_message(response="utter_anything_else")
             return events
@@ -153,7 +148,7 @@ class ActionFindOfferings(Action):
         if topic.id == knowledge.roles.naturalisation and not question_ids and not outside:
             matches, office_message = naturalisation_office(knowledge, place, matches)
         offerings = ranking.by_ids(knowledge, question_ids) if question_ids else [m.offering for m in matches]
-        label = self._topic_label(topic, tracker)
+        label = knowledge.label(topic, lang)
         local = routes.has_local(ranking.rank(offerings, place) if question_ids else matches, place)
 
         turn = answer.Turn(domain, lang, config.MAX_TURN_CHARS)
@@ -183,10 +178,6 @@ class ActionFindOfferings(Action):
                    SlotSet("more_offerings", [o.id for o in left[:MAX_WAITING]]),
                    SlotSet("explained", [shown[0].id] if explain and shown else []), SlotSet("fallback_count", 0.0)]
         return events
-
-    @staticmethod
-    def _topic_label(topic: Topic, tracker: Tracker) -> str:
-        return topic.label_en if is_english(tracker) else topic.label
 
 
 class ActionShowMore(Action):
@@ -277,26 +268,27 @@ class ActionClarify(Action):
             dispatcher.utter_message(response="utter_still_unclear")
             matches = ranking.find(knowledge, knowledge.roles.human_fallback, None, limit=2)
             send_offerings(dispatcher, [m.offering for m in matches], domain, tracker)
-            dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(knowledge, is_english(tracker)))
+            dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(knowledge, tracker.get_slot("language")))
             return [SlotSet("fallback_count", 0.0)]
-        buttons = self._top_topics(knowledge, tracker.latest_message.get("intent_ranking") or [], is_english(tracker))
+        buttons = self._top_topics(knowledge, tracker.latest_message.get("intent_ranking") or [],
+                                  tracker.get_slot("language"))
         if buttons:
             dispatcher.utter_message(response="utter_clarify", buttons=buttons)
         else:
             dispatcher.utter_message(response="utter_default")
-            dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(knowledge, is_english(tracker)))
+            dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(knowledge, tracker.get_slot("language")))
         return [SlotSet("fallback_count", float(count))]
 
     @staticmethod
     def _top_topics(knowledge: Knowledge, intent_ranking: List[Dict[str, Any]],
-                    english: bool = False) -> List[Dict[str, str]]:
+                    language: Optional[str] = None) -> List[Dict[str, str]]:
         buttons: List[Dict[str, str]] = []
         seen: set = set()
         for item in intent_ranking:
             topic: Optional[Topic] = knowledge.topic_for_intent(item.get("name"))
             if topic and topic.id not in seen and topic.in_menu:
                 seen.add(topic.id)
-                buttons.append(topic_button(topic, english))
+                buttons.append(topic_button(knowledge, topic, language))
             if len(buttons) == 2:
                 break
         return buttons

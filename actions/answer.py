@@ -44,8 +44,8 @@ def card(offering: Offering, domain: Mapping[str, Any], language: Optional[str],
     return {"response": "utter_offering", **render.offering_variables(offering, domain, language, explain)}
 
 
-def link_card(link: Link, url: str) -> Message:
-    return {"response": "utter_link", **render.link_variables(link, url)}
+def link_card(link: Link, url: str, language: Optional[str] = None) -> Message:
+    return {"response": "utter_link", **render.link_variables(link, url, language)}
 
 
 def fill(turn: Turn, offerings: Sequence[Offering], links: Sequence[Tuple[Link, str]], max_offerings: int,
@@ -55,7 +55,7 @@ def fill(turn: Turn, offerings: Sequence[Offering], links: Sequence[Tuple[Link, 
     Priority: the first offering, the first link, then the other offerings and links in
     order.  Shown in reading order: offerings first, then links."""
     cards = [(o, card(o, turn.domain, turn.language, explain and i == 0)) for i, o in enumerate(offerings)]
-    link_cards = [link_card(link, url) for link, url in links[:max_links]]
+    link_cards = [link_card(link, url, turn.language) for link, url in links[:max_links]]
     priority: List[Tuple[Optional[Offering], Message]] = cards[:1] + [(None, m) for m in link_cards[:1]]
     priority += cards[1:max_offerings] + [(None, m) for m in link_cards[1:]]
     chosen: List[Tuple[Optional[Offering], Message]] = []

@@ -10,7 +10,7 @@ import datetime as dt
 import logging
 import re
 import threading
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
@@ -21,6 +21,8 @@ from actions.links import PLACEHOLDERS, Link, pattern_matches, placeholders
 from actions.naturalisation import NaturalisationRules, load_rules
 from actions.naturalisation import check as check_naturalisation
 from actions.places import Gazetteer
+from actions.translations import Translation, load_translations
+from actions.translations import check as check_translations
 
 logger = logging.getLogger(__name__)
 
@@ -45,7 +47,7 @@ OFFERING_FIELDS = ("id", "name", "topic", "also_for", "summary", "description", 
                    "contact", "serves", "items", "sources")
 SOURCE_FIELDS = ("url", "published", "retrieved", "quote")
 #: Fields a topic in topics.yml may have.
-TOPIC_FIELDS = ("id", "label", "label_en", "intents", "by_place", "in_menu", "fixed_reply")
+TOPIC_FIELDS = ("id", "label", "intents", "by_place", "in_menu", "fixed_reply")
 
 
 @dataclass(frozen=True)
@@ -118,6 +120,12 @@ class Offering:
     items: Tuple[str, ...] = ()
     also_for: Tuple[str, ...] = ()
     file: str = ""
+    #: The summary in the other languages (from translations/<language>.yml), by language code.
+    summary_translations: Mapping[str, str] = field(default_factory=dict)
+
+    def summary_in(self, language: Optional[str]) -> str:
+        """The summary in the user's language; German where there is no translation."""
+        return self.summary_translations.get(language or "") or self.summary
 
     @property
     def newest_source(self) -> Optional[Source]:
@@ -139,8 +147,8 @@ class Topic:
     """One topic of knowledge/topics.yml (the fields are explained in its header)."""
 
     id: str
+    #: German menu label; the other languages' labels are in translations/<language>.yml.
     label: str
-    label_en: str
     intents: Tuple[str, ...]
     by_place: bool
     #: A button in the topic menu and offered when the bot is unsure what the user meant.
@@ -175,6 +183,17 @@ class Knowledge:
     links: List[Link] = field(default_factory=list)
     naturalisation: NaturalisationRules = field(default_factory=NaturalisationRules)
     roles: Roles = field(default_factory=Roles)
+    translations: Dict[str, Translation] = field(default_factory=dict)
+
+    def label(self, topic: Topic, language: Optional[str]) -> str:
+        """The topic's menu label in the user's language (German if there is none)."""
+        translation = self.translations.get(language or "")
+        return (translation.topics.get(topic.id) if translation else None) or topic.label
+
+    def text(self, german: str, language: Optional[str]) -> str:
+        """A summary or link description in the user's language (German if there is none)."""
+        translation = self.translations.get(language or "")
+        return (translation.summaries.get(german) if translation else None) or german
 
     def topic_for_intent(self, intent: Optional[str]) -> Optional[Topic]:
         for topic in self.topics.values():
@@ -359,9 +378,8 @@ def parse_topic(raw: Any, bad: Callable[[str, str], None]) -> Optional[Topic]:
         wrong("id", "fehlt oder enthält andere Zeichen als a-z, 0-9 und '-'")
     for unknown in sorted(set(map(str, raw)) - set(TOPIC_FIELDS)):
         wrong(unknown, f"unbekanntes Feld (erlaubt: {', '.join(TOPIC_FIELDS)})")
-    for required in ("label", "label_en"):
-        if not _text(raw.get(required)):
-            wrong(required, "Pflichtfeld fehlt")
+    if not _text(raw.get("label")):
+        wrong("label", "Pflichtfeld fehlt")
     intents = raw.get("intents")
     if not isinstance(intents, list) or not intents:
         wrong("intents", "Liste der Intents fehlt")
@@ -373,7 +391,7 @@ def parse_topic(raw: Any, bad: Callable[[str, str], None]) -> Optional[Topic]:
         wrong("fixed_reply", "muss der Name einer Antwort aus domain.yml sein (utter_…)")
     if found:
         return None
-    return Topic(_text(raw["id"]), _text(raw["label"]), _text(raw["label_en"]), tuple(map(_text, intents)),
+    return Topic(_text(raw["id"]), _text(raw["label"]), tuple(map(_text, intents)),
                  raw["by_place"], raw.get("in_menu", True), _text(raw.get("fixed_reply")))
 
 
@@ -447,9 +465,19 @@ def load_knowledge(directory: Path, today: Optional[dt.date] = None) -> Knowledg
         for oid in ids:
             if oid not in offerings:
                 problems.append(Problem("topics.yml", intent, "questions", f"Angebot '{oid}' fehlt"))
+    translations = load_translations(directory / "translations")
+    german_texts = [o.summary for o in offerings.values() if o.summary] + [li.description for li in links if li.description]
+    problems.extend(Problem(*found) for found in check_translations(
+        directory / "translations", translations, topics, german_texts, gazetteer.ids()))
+
+    def translated(german: str) -> Dict[str, str]:
+        return {lang: t.summaries[german] for lang, t in translations.items() if t.summaries.get(german)}
+
+    offerings = {oid: replace(o, summary_translations=translated(o.summary)) for oid, o in offerings.items()}
+    links = [replace(li, description_translations=translated(li.description)) for li in links]
     for problem in problems:
         logger.warning("Wissensbasis: %s (Eintrag übersprungen)", problem)
-    return Knowledge(topics, questions, offerings, gazetteer, problems, links, rules, roles)
+    return Knowledge(topics, questions, offerings, gazetteer, problems, links, rules, roles, translations)
 
 
 def load_links(path: Path, topics: Mapping[str, Topic], problems: List[Problem],

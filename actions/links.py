@@ -17,8 +17,8 @@ stored Verwaltungsportal pages (``tests/data/regschl_examples.yml``).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Optional, Tuple
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Tuple
 from urllib.parse import quote
 
 from actions.places import Place
@@ -57,6 +57,12 @@ class Link:
     name: str
     url: str
     description: str = ""
+    #: The description in the other languages (from translations/<language>.yml), by language code.
+    description_translations: Mapping[str, str] = field(default_factory=dict)
+
+    def description_in(self, language: Optional[str]) -> str:
+        """The description in the user's language; German where there is no translation."""
+        return self.description_translations.get(language or "") or self.description
 
     @property
     def for_places(self) -> bool:

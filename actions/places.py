@@ -16,6 +16,8 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import yaml
 
+from common.language import fold
+
 # Words around a place name that do not change which place is meant.
 _FILLER = re.compile(r"^(in|im|bei|aus|nach|um|der|die|das|dem|den|stadt|gemeinde|raum|region|umgebung)\s+",
                      re.IGNORECASE)
@@ -27,12 +29,14 @@ GENERIC_PLACE_WORDS = frozenset("im in der die das dem den meinem meiner unserem
 
 
 def normalise(text: str) -> str:
-    """Lower case, umlauts and ß folded, punctuation to spaces: 'Groß-Gerau' -> 'gross gerau'."""
-    text = text.lower().strip()
+    """Lower case, umlauts and ß folded, accents dropped, punctuation to spaces: 'Groß-Gerau' -> 'gross gerau'.
+
+    Cyrillic and Arabic letters stay (Arabic letter variants made one, common.language.fold)."""
+    text = fold(text).strip()
     for a, b in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
         text = text.replace(a, b)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    text = re.sub(r"[^a-z0-9]+", " ", text).strip()
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).replace("ı", "i")
+    text = re.sub(r"[\W_]+", " ", text).strip()
     while True:
         stripped = _FILLER.sub("", text)
         if stripped == text:
@@ -104,6 +108,10 @@ class Gazetteer:
 
     def districts(self) -> List[Place]:
         return [p for p in self.places.values() if p.kind in ("landkreis", "kreisfreie_stadt")]
+
+    def ids(self) -> List[str]:
+        """The ids of all places: Regierungsbezirke, districts and municipalities."""
+        return list(self.places)
 
     def spellings(self) -> List[str]:
         """All normalised spellings the gazetteer knows (for tests and NLU generation)."""

@@ -81,7 +81,7 @@ def offering_variables(offering: Offering, domain: Mapping[str, Any], language: 
     source = _shown_source(offering)
     return {k: safe(v) for k, v in {
         "name": offering.name,
-        "summary": offering.summary,
+        "summary": offering.summary_in(language),
         "more": long_text(offering, domain, language) + "\n" if explain else "",
         "details": detail_lines(offering, domain, language),
         "source_site": site_name(source.url),
@@ -95,11 +95,11 @@ def more_variables(offering: Offering, domain: Mapping[str, Any], language: Opti
     return {k: safe(v) for k, v in {"name": offering.name, "text": long_text(offering, domain, language)}.items()}
 
 
-def link_variables(link: Link, url: str) -> Dict[str, str]:
+def link_variables(link: Link, url: str, language: Optional[str] = None) -> Dict[str, str]:
     """Variables for the ``utter_link`` response (an official finder, filled in for the place)."""
     return {k: safe(v) for k, v in {
         "name": link.name,
-        "description": link.description + "\n" if link.description else "",
+        "description": link.description_in(language) + "\n" if link.description else "",
         "url": url,
     }.items()}
 
