@@ -24,7 +24,7 @@ from common.language import GERMAN, LANGUAGES
 
 FIELDS = ("language", "name", "direction", "glossary", "topics", "summaries", "places")
 #: Phone numbers, other numbers, links and {placeholders}: the same in every language.
-FACT_RE = re.compile(r"https?://\S+|\{[a-z_]+\}|\d[\d /.-]*\d|\d")
+FACT_RE = re.compile(r"https?://\S+|\{[a-z_]+\}|\d[\d ,/.-]*\d|\d")
 
 
 @dataclass(frozen=True)
@@ -41,8 +41,10 @@ class Translation:
 
 
 def facts(text: str) -> List[str]:
-    """The numbers, links and placeholders of a text, sorted: what a translation must keep."""
-    return sorted(m.group(0).strip() for m in FACT_RE.finditer(text or ""))
+    """The numbers (digits only: "2.000" and "2,000" are one), links and placeholders of a text,
+    sorted: what a translation must keep."""
+    found = (m.group(0).strip() for m in FACT_RE.finditer(text or ""))
+    return sorted(f if not f[0].isdigit() else re.sub(r"\D", "", f) for f in found)
 
 
 def glossary_mismatches(text: str, glossary: Mapping[str, str]) -> List[str]:
@@ -69,7 +71,7 @@ def load_translations(directory: Path) -> Dict[str, Translation]:
         found[language] = Translation(
             language, str(raw.get("name") or language), str(raw.get("direction") or "ltr"),
             _mapping(raw.get("glossary")), _mapping(raw.get("topics")), _mapping(raw.get("summaries")),
-            {str(k): tuple(map(str, v or [])) for k, v in places.items()})
+            {str(k): tuple(map(str, v)) if isinstance(v, list) else () for k, v in places.items()})
     return found
 
 
@@ -87,6 +89,8 @@ def check(directory: Path, translations: Mapping[str, Translation], topic_ids: I
         name = f"translations/{language}.yml"
         raw = yaml.safe_load((directory / f"{language}.yml").read_text(encoding="utf-8")) or {}
         problems += [(name, "-", str(k), "unbekanntes Feld") for k in raw if k not in FIELDS]
+        problems += [(name, str(k), "places", "muss eine Liste sein") for k, v in (raw.get("places") or {}).items()
+                     if not isinstance(v, list)]
         if language not in LANGUAGES or language == GERMAN:
             problems.append((name, "-", "language", f"'{language}' ist keine Sprache des Bots"))
         if t.direction not in ("ltr", "rtl"):
