@@ -155,7 +155,8 @@ test-integration: install
 	$(BIN)/python -m pytest -q tests/integration
 
 test-nlu: install
-	$(RASA) test nlu --nlu tests/nlu_test.yml --model models/integrationsbot.tar.gz --out results/nlu
+	rm -rf results/nlu
+	$(RASA) test nlu --nlu tests/nlu --successes --model models/integrationsbot.tar.gz --out results/nlu
 	$(BIN)/python -m scripts.check_nlu results/nlu
 
 test-stories: install
@@ -172,7 +173,8 @@ test-scale: install scale-deps
 
 # Evaluation report: held-out set + 5-fold cross-validation -> docs/evaluation.md (takes ~15 min)
 evaluate: train
-	$(RASA) test nlu --nlu tests/nlu_test.yml --model models/integrationsbot.tar.gz --out results/nlu
+	rm -rf results/nlu
+	$(RASA) test nlu --nlu tests/nlu --successes --model models/integrationsbot.tar.gz --out results/nlu
 	$(RASA) test nlu --nlu data --config config.yml --cross-validation --folds 5 --out results/nlu-cv
 	$(BIN)/python -m scripts.evaluation_report results/nlu results/nlu-cv
 

@@ -11,6 +11,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions import answer, config, naturalisation, places, ranking, render, routes
 from actions.knowledge import Knowledge, KnowledgeStore, Offering, Topic
 from actions.places import WHOLE_STATE, Place
+from common.language import GERMAN, has_other_script
 
 logger = logging.getLogger(__name__)
 
@@ -58,6 +59,17 @@ def send_turn(dispatcher: CollectingDispatcher, turn: answer.Turn, buttons: List
         dispatcher.utter_message(**message, **({"buttons": buttons} if last and buttons else {}))
 
 
+def translation_notice(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[EventType]:
+    """Once per conversation and language other than German: the line that says the texts are
+    translated and the German text applies in case of doubt (with a button back to German)."""
+    lang = tracker.get_slot("language")
+    noted = list(tracker.get_slot("translation_noted") or [])
+    if not lang or lang == GERMAN or lang in noted:
+        return []
+    dispatcher.utter_message(response="utter_translation_notice")
+    return [SlotSet("translation_noted", noted + [lang])]
+
+
 def naturalisation_office(knowledge: Knowledge, place: Optional[Place], matches: List[ranking.Match]
                           ) -> Tuple[List[ranking.Match], Optional[Dict[str, Any]]]:
     """Who takes the naturalisation application for this municipality.
@@ -92,7 +104,7 @@ class ActionShowMenu(Action):
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
                   domain: Dict[Text, Any]) -> List[EventType]:
         dispatcher.utter_message(response="utter_menu", buttons=menu_buttons(STORE.get(), tracker.get_slot("language")))
-        return []
+        return translation_notice(dispatcher, tracker)
 
 
 class ActionFindOfferings(Action):
@@ -127,6 +139,10 @@ class ActionFindOfferings(Action):
                                      tracker.latest_message.get("entities") or [], tracker.get_slot("place"),
                                      whole_state=latest_entity(tracker, "whole_state") is not None, no_place=declined)
         place, outside, place_text = where.place, where.outside, where.text
+        if (intent == "inform_place" or outside) and place is None and has_other_script(tracker.latest_message.get("text")):
+            # A place in Cyrillic or Arabic letters that the gazetteer does not know: ask for Latin letters.
+            dispatcher.utter_message(response="utter_place_latin")
+            return [SlotSet("awaiting_place", True)]
         events: List[EventType] = [SlotSet("awaiting_place", False)] + ([SlotSet("place", None)] if where.forget_slot else [])
         if place_text:
             events.append(SlotSet("place", where.label))
@@ -177,7 +193,7 @@ class ActionFindOfferings(Action):
         events += [SlotSet("last_offerings", [o.id for o in shown]),
                    SlotSet("more_offerings", [o.id for o in left[:MAX_WAITING]]),
                    SlotSet("explained", [shown[0].id] if explain and shown else []), SlotSet("fallback_count", 0.0)]
-        return events
+        return events + translation_notice(dispatcher, tracker)
 
 
 class ActionShowMore(Action):

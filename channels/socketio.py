@@ -1,7 +1,8 @@
 """Rasa's socket.io channel, with the browser origin checked and Markdown-safe replies.
 
 Replies go out through ``MarkdownSafeOutput``: line breaks and links survive widgets
-that render Markdown, such as rasa-webchat (channels/text_format.py).
+that render Markdown, such as rasa-webchat (channels/text_format.py), and each message
+says its language (``lang``), for the widget's ``lang`` and ``dir`` attributes.
 
 Enabled in credentials.yml as ``channels.socketio.OriginCheckedSocketIO:`` (same settings
 as Rasa's ``socketio:``; the URL stays ``/socket.io/``).
@@ -30,7 +31,7 @@ from sanic import Blueprint
 from sanic.request import Request
 
 from channels.text_format import markdown_safe
-from common import settings
+from common import language, settings
 from rasa_internals import socketio as rasa_socketio
 
 logger = logging.getLogger(__name__)
@@ -52,14 +53,28 @@ def origin_allowed(request: Request, allowed: FrozenSet[str]) -> bool:
 
 
 class MarkdownSafeOutput(SocketIOOutput):
-    """Rasa's socket.io output with text that Markdown widgets show as meant (channels.text_format)."""
+    """Rasa's socket.io output with text that Markdown widgets show as meant (channels.text_format),
+    and each message's language (``"lang": "ar"``) so that the widget can set ``lang`` and ``dir``.
+
+    Like Rasa's output, a text is sent in parts split at blank lines, and buttons go with the
+    last part as ``quick_replies``."""
+
+    async def _emit_parts(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]]) -> None:
+        text = markdown_safe(text)
+        lang = language.detect(text)
+        parts: List[Dict[Text, Any]] = [{"text": part} for part in text.strip().split("\n\n") or [text]]
+        if buttons:
+            parts[-1]["quick_replies"] = [{"content_type": "text", "title": b["title"], "payload": b["payload"]}
+                                          for b in buttons]
+        for part in parts:
+            await self.sio.emit(self.bot_message_evt, {**part, **({"lang": lang} if lang else {})}, room=recipient_id)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await super().send_text_message(recipient_id, markdown_safe(text), **kwargs)
+        await self._emit_parts(recipient_id, text, [])
 
     async def send_text_with_buttons(self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]],
                                      **kwargs: Any) -> None:
-        await super().send_text_with_buttons(recipient_id, markdown_safe(text), buttons, **kwargs)
+        await self._emit_parts(recipient_id, text, buttons)
 
 
 class OriginCheckedSocketIO(SocketIOInput):

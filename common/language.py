@@ -167,6 +167,11 @@ def supported(code: Optional[str]) -> Optional[str]:
     return {"prs": PERSIAN, "per": PERSIAN}.get(base, base) if base in LANGUAGES or base in ("prs", "per") else None
 
 
+def has_other_script(text: Optional[str]) -> bool:
+    """True if the text has Cyrillic or Arabic letters."""
+    return any(_script(word) != LATIN for word in _WORD.findall(text or ""))
+
+
 def direction(language: Optional[str]) -> str:
     """'rtl' for Arabic and Persian, 'ltr' for the others."""
     return "rtl" if language in RIGHT_TO_LEFT else "ltr"

@@ -3,7 +3,8 @@
 Source: ``../shared/knowledge-sources/hessen_gemeinden_kreis_dwd.csv`` (AGS, DWD name,
 short name, district, Regierungsbezirk).  The four uninhabited areas
 ("Gemeindefreies Gebiet …") are dropped.  Hand-curated spellings (MKK, Wetterau,
-Südhessen …) come from ``knowledge/place_aliases.yml`` and are merged in.
+Südhessen …) come from ``knowledge/place_aliases.yml``, spellings in other scripts and
+languages from ``knowledge/translations/<language>.yml`` (``places``); both are merged in.
 
 The output is generated: edit this script or ``place_aliases.yml``, never
 ``places.yml`` by hand.  Run with ``make gazetteer``.
@@ -23,6 +24,7 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CSV = ROOT.parent / "shared" / "knowledge-sources" / "hessen_gemeinden_kreis_dwd.csv"
 ALIASES = ROOT / "knowledge" / "place_aliases.yml"
+TRANSLATIONS = ROOT / "knowledge" / "translations"
 OUT = ROOT / "knowledge" / "places.yml"
 SOURCE_URL = "https://github.com/ticaki/ioBroker.weather-warnings/blob/eb3dd9e~1/src/lib/def/dwdWarncellIdLong.ts"
 
@@ -155,8 +157,32 @@ def build(csv_path: Path) -> Dict[str, List[dict]]:
             sys.exit(f"{ALIASES}: unknown place id '{pid}'")
         for n in names:
             by_id[pid]["aliases"] = sorted(set(by_id[pid]["aliases"]) | spellings(str(n)), key=str.lower)
+    merge_translated_spellings(by_id)
     return {"regions": regions, "districts": sorted(districts.values(), key=lambda d: d["id"]),
             "municipalities": sorted(municipalities, key=lambda m: m["ags"])}
+
+
+# Arabic-script names as typed on an Arabic and on a Persian keyboard: ي/ی and ك/ک.
+ARABIC_KEYBOARD = str.maketrans({"ی": "ي", "ک": "ك"})
+PERSIAN_KEYBOARD = str.maketrans({"ي": "ی", "ك": "ک"})
+
+
+def merge_translated_spellings(by_id: Dict[str, dict]) -> None:
+    """Add the spellings of ``knowledge/translations/<language>.yml`` (``places``): Cyrillic and
+    Arabic script, transliterations, inflected forms. A spelling another place already has is
+    left out (printed), so that every spelling means one place."""
+    owner = {n.lower(): e["id"] for e in by_id.values() for n in [e["name"], *e["aliases"]]}
+    for path in sorted(TRANSLATIONS.glob("*.yml")):
+        places = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("places") or {}
+        for pid, names in places.items():
+            if pid not in by_id:
+                sys.exit(f"{path}: unknown place id '{pid}'")
+            for name in map(str, names):
+                typed = {name, name.translate(ARABIC_KEYBOARD), name.translate(PERSIAN_KEYBOARD)}
+                forms = {f for t in typed for f in spellings(t) if owner.setdefault(f.lower(), pid) == pid}
+                if name.lower() not in {f.lower() for f in forms}:
+                    print(f"{path.name}: '{name}' left out for {pid}, it already means {owner[name.lower()]}")
+                by_id[pid]["aliases"] = sorted(set(by_id[pid]["aliases"]) | forms - {by_id[pid]["name"]}, key=str.lower)
 
 
 def main(argv: Iterable[str] = ()) -> None:

@@ -172,12 +172,12 @@ def test_long_summary_and_abbreviations_are_reported(make_knowledge) -> None:
 
 TOPICS = """
 topics:
-  - {id: psz, label: PSZ, label_en: PSZ, intents: [ask_psz], by_place: true}
-  - {id: psz, label: Doppelt, label_en: Twice, intents: [ask_doppelt], by_place: true}
-  - {id: schule, label: Schule, label_en: School, intents: [ask_schule, ask_psz], by_place: true}
-  - {id: notfall, label: Notfall, label_en: Emergency, intents: [crisis], by_place: false, in_menu: nein}
-  - {id: kurs, label: Kurs, label_en: Course, intents: [ask_kurs], by_place: true, im_menu: false}
-  - {id: plan, label: Plan, label_en: Plan, intents: [ask_plan], fixed_reply: "Bitte 112 anrufen"}
+  - {id: psz, label: PSZ, intents: [ask_psz], by_place: true}
+  - {id: psz, label: Doppelt, intents: [ask_doppelt], by_place: true}
+  - {id: schule, label: Schule, intents: [ask_schule, ask_psz], by_place: true}
+  - {id: notfall, label: Notfall, intents: [crisis], by_place: false, in_menu: nein}
+  - {id: kurs, label: Kurs, intents: [ask_kurs], by_place: true, im_menu: false}
+  - {id: plan, label: Plan, intents: [ask_plan], fixed_reply: "Bitte 112 anrufen"}
 questions:
   ask_schule: [test-angebot]
 roles:
