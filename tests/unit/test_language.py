@@ -18,7 +18,8 @@ from rasa_sdk.executor import CollectingDispatcher
 
 import actions.actions as act
 from actions.knowledge import KnowledgeStore
-from common.language import detect
+from actions.translations import facts, glossary_mismatches, load_translations
+from common.language import LANGUAGES, detect
 from common.wording import template
 from components.language_policy import LanguagePolicy
 
@@ -70,10 +71,44 @@ def test_template_picks_the_english_variation(domain) -> None:
     assert template(domain, "utter_line_phone") == "Telefon: {value}"
 
 
-def test_every_response_has_an_english_variation(domain) -> None:
-    missing = [name for name, variants in domain["responses"].items()
-               if not any(v.get("condition") for v in variants) and name != "utter_line_item"]
+def _variants(domain) -> dict:
+    """response -> {language: variant}; the variant without condition is German."""
+    out = {}
+    for name, variants in domain["responses"].items():
+        out[name] = {next((c["value"] for c in v.get("condition") or [] if c.get("name") == "language"), "de"): v
+                     for v in variants}
+    return out
+
+
+LANGUAGE_INDEPENDENT = ("utter_line_item",)  # "• {value}": no words
+
+
+def test_every_response_exists_in_every_language(domain) -> None:
+    missing = [f"{name}: {lang}" for name, by_lang in _variants(domain).items() if name not in LANGUAGE_INDEPENDENT
+               for lang in LANGUAGES if lang not in by_lang]
     assert missing == []
+
+
+def test_numbers_links_placeholders_and_payloads_are_the_same_in_every_language(domain) -> None:
+    """Phone numbers, links and {placeholders} are copied, never translated; buttons do the same."""
+    different = []
+    for name, by_lang in _variants(domain).items():
+        german = by_lang["de"]
+        for lang, variant in by_lang.items():
+            if facts(variant["text"]) != facts(german["text"]):
+                different.append(f"{name} {lang}: {facts(variant['text'])} != {facts(german['text'])}")
+            if [b["payload"] for b in variant.get("buttons") or []] != [b["payload"] for b in german.get("buttons") or []]:
+                different.append(f"{name} {lang}: buttons")
+    assert different == []
+
+
+def test_replies_use_the_glossary_and_twelve_month_names(domain) -> None:
+    translations = load_translations(ROOT / "knowledge" / "translations")
+    wrong = [f"{name} {lang}: {m}" for name, by_lang in _variants(domain).items() for lang, v in by_lang.items()
+             if lang in translations for m in glossary_mismatches(v["text"], translations[lang].glossary)]
+    assert wrong == []
+    assert {lang: len(v["text"].split()) for lang, v in _variants(domain)["utter_month_names"].items()} == \
+        {lang: 12 for lang in LANGUAGES}
 
 
 def test_english_user_gets_english_menu_and_labels(domain, monkeypatch) -> None:
