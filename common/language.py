@@ -154,11 +154,16 @@ _FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "أ": "ا
                        "\u200c": "", "ʼ": "'", "’": "'"})
 
 
+def fold_letters(text: str) -> str:
+    """Arabic-script letter variants made one (ي/ی, ك/ک, ة/ه, أ/إ/آ/ا), without short vowels,
+    tatweel and zero-width non-joiner; apostrophes made one. Case is kept, so that regular
+    expressions stay intact (``\\S`` is not ``\\s``)."""
+    return _DIACRITICS.sub("", text).translate(_FOLD)
+
+
 def fold(text: str) -> str:
-    """Lower case, Arabic-script letter variants made one (ي/ی, ك/ک, ة/ه, أ/إ/آ/ا), without
-    short vowels, tatweel and zero-width non-joiner; apostrophes made one. For matching
-    words that people type with different keyboards."""
-    return _DIACRITICS.sub("", text).translate(_FOLD).lower()
+    """``fold_letters`` and lower case: for matching words typed with different keyboards."""
+    return fold_letters(text).lower()
 
 
 def supported(code: Optional[str]) -> Optional[str]:

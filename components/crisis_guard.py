@@ -18,7 +18,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from common.language import fold
+from common.language import fold_letters
 
 CRISIS_INTENT = "crisis"
 
@@ -33,9 +33,9 @@ class CrisisGuard(GraphComponent):
 
     def __init__(self, config: Dict[Text, Any]) -> None:
         patterns = config.get("patterns") or []
-        # Patterns and messages are folded alike (common.language.fold): "ي"/"ی", "ك"/"ک", "أ"/"ا",
+        # Patterns and messages are folded alike (common.language.fold_letters): "ي"/"ی", "ك"/"ک", "أ"/"ا",
         # with or without the zero-width non-joiner, all match.
-        self.pattern = re.compile("|".join(f"(?:{fold(p)})" for p in patterns), re.IGNORECASE) if patterns else None
+        self.pattern = re.compile("|".join(f"(?:{fold_letters(p)})" for p in patterns), re.IGNORECASE) if patterns else None
 
     @classmethod
     def create(cls, config: Dict[Text, Any], model_storage: ModelStorage, resource: Resource,
@@ -45,7 +45,7 @@ class CrisisGuard(GraphComponent):
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
             text = message.get(TEXT) or ""
-            if self.pattern is None or text.startswith("/") or not self.pattern.search(fold(text)):
+            if self.pattern is None or text.startswith("/") or not self.pattern.search(fold_letters(text)):
                 continue
             previous = message.get(INTENT) or {}
             if previous.get("name") == CRISIS_INTENT:
