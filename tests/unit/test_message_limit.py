@@ -76,7 +76,8 @@ def test_clarify_answers_a_too_long_message_with_the_limit(domain) -> None:
     assert dispatcher.messages[0]["max_chars"] == 2000
 
 
-def test_the_reply_is_clear_in_german_and_english(domain) -> None:
-    german, english = (v["text"] for v in domain["responses"]["utter_message_too_long"])
+def test_the_reply_is_clear_in_every_language(domain) -> None:
+    german, english, *others = (v["text"] for v in domain["responses"]["utter_message_too_long"])
     assert "zu lang" in german and "Sie" in german and "{max_chars}" in german
     assert "too long" in english and "{max_chars}" in english
+    assert len(others) == 5 and all("{max_chars}" in text for text in others)
