@@ -14,12 +14,13 @@ from rasa.shared.core.constants import ACTION_LISTEN_NAME
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import ActionExecuted, SlotSet, UserUttered
 from rasa.shared.core.trackers import DialogueStateTracker
+from rasa_sdk.events import SlotSet as SdkSlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 import actions.actions as act
 from actions.knowledge import KnowledgeStore
 from actions.translations import facts, glossary_mismatches, load_translations
-from common.language import LANGUAGES, detect
+from common.language import LANGUAGE_HINT, LANGUAGES, detect
 from common.wording import template
 from components.language_policy import LanguagePolicy
 
@@ -123,3 +124,99 @@ def test_english_user_gets_english_menu_and_labels(domain, monkeypatch) -> None:
     dispatcher = CollectingDispatcher()
     asyncio.run(act.ActionShowMenu().run(dispatcher, tracker("help", slots={"language": "en"}), domain))
     assert "German and integration courses" in [b["title"] for b in dispatcher.messages[0]["buttons"]]
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("Kassel'de Almanca kursu arıyorum", "tr"), ("Integrationskurs nerede var?", "tr"),
+    ("Где найти Integrationskurs во Франкфурте?", "ru"), ("муж меня бьет", "ru"),
+    ("Де знайти курс німецької мови?", "uk"), ("мені потрібна допомога", "uk"),
+    ("بدي كورس الماني بكاسل", "ar"), ("وين مكتب الاجانب", "ar"),
+    ("كجا ميتوانم كورس آلماني پيدا كنم", "fa"), ("من در کاسل زندگی میکنم", "fa"),
+    ("gde nayti kurs nemeckogo v Kassele", "ru"), ("bdi kurs almani", "ar"),
+    ("Франкфурт", None), ("فرانكفورت", None), ("ok", None), ("123", None), ("Jobcenter", None),
+])
+def test_detect_the_five_new_languages_and_keep_short_messages(text, expected) -> None:
+    assert detect(text) == expected
+
+
+def test_language_policy_follows_a_request_and_uses_the_channel_hint_only_at_first() -> None:
+    def after(text, intent="greet", entities=(), metadata=None, slots=None):
+        events = [ActionExecuted(ACTION_LISTEN_NAME),
+                  UserUttered(text, {"name": intent, "confidence": 0.9}, list(entities), metadata=metadata)]
+        return _detect(text, slots, events)
+
+    asked = [{"entity": "language_choice", "value": "de"}]
+    assert after("Deutsch bitte", "choose_language", asked, slots={"language": "ar"}) == [SlotSet("language", "de")]
+    assert after("Integrationskurs", "ask_deutschkurs", asked, slots={"language": "ar"}) == []  # no request
+    assert after('/choose_language{"language_choice":"fa"}', "choose_language",
+                 [{"entity": "language_choice", "value": "fa"}]) == [SlotSet("language", "fa")]
+    assert after("ok", metadata={LANGUAGE_HINT: "uk"}) == [SlotSet("language", "uk")]
+    assert after("ok", metadata={LANGUAGE_HINT: "uk"}, slots={"language": "de"}) == []  # only the first hint
+    assert after("ok", metadata={LANGUAGE_HINT: "pt-BR"}) == []  # a language the bot does not speak
+
+
+def test_telegram_passes_the_app_language_as_hint() -> None:
+    from channels.telegram import TelegramChannel
+
+    class Request:
+        json = {"update_id": 1, "message": {"text": "hi", "from": {"id": 7, "language_code": "uk"}}}
+
+    channel = TelegramChannel("token", "bot", "https://example.org/webhook")
+    assert channel.get_metadata(Request()) == {LANGUAGE_HINT: "uk"}
+    Request.json = {"update_id": 2, "message": {"text": "hi", "from": {"id": 7}}}
+    assert channel.get_metadata(Request()) is None
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "de"])
+def test_answer_in_every_language_with_the_same_contacts_and_one_translation_notice(domain, monkeypatch,
+                                                                                    language) -> None:
+    monkeypatch.setattr(act, "STORE", KnowledgeStore(ROOT / "knowledge"))
+    knowledge = act.STORE.get()
+
+    def answer(slots):
+        dispatcher = CollectingDispatcher()
+        trk = tracker("ask_migrationsberatung", "", entities=[{"entity": "place", "value": "Kassel"}], slots=slots)
+        events = asyncio.run(act.ActionFindOfferings().run(dispatcher, trk, domain))
+        return dispatcher.messages, events
+
+    german, _ = answer({"language": "de"})
+    translated, events = answer({"language": language})
+    cards = [[m for m in messages if m.get("response") == "utter_offering"] for messages in (german, translated)]
+    assert len(cards[0]) == len(cards[1]) > 0
+    for de_card, card in zip(*cards):
+        assert card["name"] == de_card["name"] and card["source_url"] == de_card["source_url"]
+        assert facts(card["details"]) == facts(de_card["details"])  # phone numbers, addresses' numbers, links
+        offering = next(o for o in knowledge.offerings.values() if o.name == card["name"])
+        assert card["summary"] == offering.summary_translations[language] != offering.summary
+    assert translated[0]["topic"] == knowledge.translations[language].topics["migrationsberatung"]
+    assert translated[-1]["response"] == "utter_translation_notice"
+    assert SdkSlotSet("translation_noted", [language]) in events
+    again, events = answer({"language": language, "translation_noted": [language]})
+    assert "utter_translation_notice" not in [m.get("response") for m in again]
+
+
+def test_a_place_in_another_script_that_the_bot_does_not_know_is_asked_in_latin_letters(domain, monkeypatch) -> None:
+    monkeypatch.setattr(act, "STORE", KnowledgeStore(ROOT / "knowledge"))
+    dispatcher = CollectingDispatcher()
+    trk = tracker("inform_place", "я живу в Кукуеве", slots={"language": "ru", "topic": "deutschkurs",
+                                                           "awaiting_place": True})
+    assert asyncio.run(act.ActionFindOfferings().run(dispatcher, trk, domain)) == [SdkSlotSet("awaiting_place", True)]
+    assert [m["response"] for m in dispatcher.messages] == ["utter_place_latin"]
+    known = tracker("inform_place", "я живу в Касселе", entities=[{"entity": "place", "value": "Kassel"}],
+                    slots={"language": "ru", "topic": "deutschkurs", "awaiting_place": True})
+    dispatcher = CollectingDispatcher()
+    asyncio.run(act.ActionFindOfferings().run(dispatcher, known, domain))
+    assert "utter_place_latin" not in [m.get("response") for m in dispatcher.messages]
+
+
+def test_the_gazetteer_knows_places_in_cyrillic_and_arabic_script_and_letter_variants() -> None:
+    from actions.places import Gazetteer
+
+    gazetteer = Gazetteer.from_file(ROOT / "knowledge" / "places.yml")
+    translations = load_translations(ROOT / "knowledge" / "translations")
+    for language in ("uk", "ru", "ar", "fa"):
+        for place_id, spellings in translations[language].places.items():
+            for spelling in spellings:
+                found = gazetteer.resolve(spelling)
+                assert found is not None, f"{language}: {spelling}"
+    assert gazetteer.resolve("فرانكفورت") == gazetteer.resolve("فرانکفورت") == gazetteer.get("frankfurt-am-main")
