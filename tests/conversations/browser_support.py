@@ -1,17 +1,19 @@
 """What the two browser tests share: Debian's Chromium through Playwright, and waiting for the bot.
 
-Used by test_widget_browser.py (the project's widget) and test_webchat_browser.py (rasa-webchat).
+Used by test_widget_browser.py and test_widget_languages.py (the project's widget) and
+test_webchat_browser.py (rasa-webchat). The fixtures `browser` and `base_url` are in conftest.py.
 """
 from __future__ import annotations
 
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, List
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, sync_playwright
 
+ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -30,6 +32,19 @@ def chromium() -> Iterator[Browser]:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+AXE = ROOT / "widget" / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
+
+
+def axe_violations(page: Page) -> List[str]:
+    """axe-core's findings for the page (rule id and the first affected element), empty if none."""
+    page.evaluate(AXE.read_text(encoding="utf-8"))  # not a <script> tag: the widget's CSP forbids inline scripts
+    return page.evaluate("""async (tags) => {
+        const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
+        return result.violations.map(v => `${v.id}: ${v.nodes[0].target.join(" ")} (${v.help})`);
+    }""", AXE_TAGS)
 
 
 def wait_until_quiet(page: Page, messages: Callable[[Page], Locator]) -> int:

@@ -11,6 +11,7 @@ import shutil
 import uuid
 from pathlib import Path
 from typing import Any, Dict, Iterator, List
+from urllib.parse import urlsplit
 
 import pytest
 import requests
@@ -128,3 +129,20 @@ def servers(knowledge_copy: Path, messenger_api: MessengerApi, bot_env: Dict[str
 @pytest.fixture
 def bot(servers: str) -> Bot:
     return Bot(servers)
+
+
+@pytest.fixture(scope="module")
+def base_url(servers: str) -> str:
+    """The bot's address (scheme, host, port): the widget is at ``{base_url}/webhooks/widget/``."""
+    parts = urlsplit(servers)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    """Headless Chromium for the widget tests (browser_support; skipped without Playwright)."""
+    pytest.importorskip("playwright.sync_api")
+    from browser_support import chromium
+
+    with chromium() as launched:
+        yield launched

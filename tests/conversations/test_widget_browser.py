@@ -1,6 +1,6 @@
 """The website chat widget in a real browser (headless Chromium via Playwright).
 
-Uses the `servers` fixture (real Rasa + action server); the widget is served by
+Uses the `servers`, `base_url` and `browser` fixtures (conftest.py: real Rasa + action server); the widget is served by
 channels.widget.WidgetChannel at /webhooks/widget/ and talks to Rasa's socket.io channel.
 Needs Debian's Chromium (`apt-get install chromium`) and `npm ci` in widget/.
 """
@@ -8,43 +8,17 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Dict, Iterator, List, Tuple
-from urllib.parse import urlsplit
+from typing import Dict, List, Tuple
 
 import pytest
 import requests
 
 playwright_api = pytest.importorskip("playwright.sync_api")
-from browser_support import BOT_TIMEOUT, UI_TIMEOUT, chromium, wait_until_quiet  # noqa: E402
+from browser_support import BOT_TIMEOUT, UI_TIMEOUT, axe_violations, wait_until_quiet  # noqa: E402
 from playwright.sync_api import Browser, Page, expect  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT = ROOT / "results" / "browser" / "widget.png"
-
-
-@pytest.fixture(scope="module")
-def base_url(servers: str) -> str:
-    parts = urlsplit(servers)
-    return f"{parts.scheme}://{parts.netloc}"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with chromium() as launched:
-        yield launched
-
-
-AXE = ROOT / "widget" / "node_modules" / "axe-core" / "axe.min.js"
-AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-
-
-def axe_violations(page: Page) -> List[str]:
-    """axe-core's findings for the page (rule id and the first affected element), empty if none."""
-    page.evaluate(AXE.read_text(encoding="utf-8"))  # not a <script> tag: the widget's CSP forbids inline scripts
-    return page.evaluate("""async (tags) => {
-        const result = await axe.run(document, {runOnly: {type: "tag", values: tags}});
-        return result.violations.map(v => `${v.id}: ${v.nodes[0].target.join(" ")} (${v.help})`);
-    }""", AXE_TAGS)
 
 
 def bot_messages(page: Page):
@@ -213,13 +187,62 @@ def test_widget_on_a_narrow_screen(browser: Browser, base_url: str) -> None:
             log: (el => el.scrollWidth - el.clientWidth)(document.querySelector('.hc-log')),
         })""")
         assert overflow == {"doc": 0, "log": 0}, overflow
-        # the full-screen panel keeps the keyboard focus inside (page behind it is covered)
+        # the full-screen panel is modal: the page behind it is inert (screen readers' virtual
+        # cursor stays in the panel) and the keyboard focus stays inside
+        expect(panel).to_have_attribute("aria-modal", "true")
+        for part in ["header.site-header", "main", "footer", ".skip-link"]:
+            expect(page.locator(part)).to_have_attribute("inert", "")
         page.get_by_label("Senden").focus()
         page.keyboard.press("Tab")
-        expect(page.get_by_label("Chat schließen")).to_be_focused()
+        expect(page.get_by_label("Sprache / Language", exact=True)).to_be_focused()
         page.keyboard.press("Shift+Tab")
         expect(page.get_by_label("Senden")).to_be_focused()
         page.screenshot(path=str(SCREENSHOT.with_name("widget-360.png")))
+        page.keyboard.press("Escape")
+        expect(panel).to_be_hidden()
+        assert page.locator("[inert]").count() == 0
+    finally:
+        context.close()
+
+
+def test_widget_on_very_small_viewports(browser: Browser, base_url: str) -> None:
+    """400 % zoom (320 × 256 CSS pixels): header in one row, privacy notice collapsed, room for
+    the messages; 200 % zoom (1280 × 800 → 640 × 400): the panel covers the page, so it is modal
+    and Tab after "Senden" stays in it (the focus is never hidden behind it, WCAG 2.4.11)."""
+    context = browser.new_context(viewport={"width": 320, "height": 256}, locale="de-DE", device_scale_factor=4)
+    page = context.new_page()
+    try:
+        page.goto(f"{base_url}/webhooks/widget/demo.html")
+        page.get_by_role("button", name="Chat öffnen").click()
+        panel = page.get_by_role("dialog")
+        expect(panel).to_have_attribute("aria-modal", "true")
+        expect(bot_messages(page).first).to_be_visible(timeout=BOT_TIMEOUT)
+        header = page.locator(".hc-header").bounding_box()
+        log = page.locator(".hc-log").bounding_box()
+        assert header and header["height"] <= 56, header
+        assert log and log["height"] >= 100, log  # was 57 px with notice and two-row header
+        # the notice is collapsed to its summary and opens on demand; the input still refers to it
+        notice = page.locator(".hc-notice")
+        expect(notice).to_be_hidden()
+        expect(page.get_by_label("Nachricht eingeben")).to_have_attribute("aria-describedby", "hc-notice")
+        summary = page.locator(".hc-notice-summary")
+        expect(summary).to_be_visible()
+        summary.click()
+        expect(notice).to_be_visible()
+        expect(page.get_by_label("Sprache / Language", exact=True)).to_be_visible()  # label visually hidden
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow == 0
+        page.screenshot(path=str(SCREENSHOT.with_name("widget-320x256.png")))
+        assert axe_violations(page) == []
+
+        page.set_viewport_size({"width": 640, "height": 400})  # 1280 × 800 at 200 %
+        expect(panel).to_have_attribute("aria-modal", "true")
+        page.get_by_label("Senden").focus()
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.querySelector('.hc-panel').contains(document.activeElement)")
+        page.set_viewport_size({"width": 1280, "height": 800})  # 100 %: beside the page again
+        expect(panel).to_have_attribute("aria-modal", "false")
+        assert page.locator("[inert]").count() == 0
     finally:
         context.close()
 
@@ -322,10 +345,12 @@ def test_text_contrast_is_wcag_aa(browser: Browser, base_url: str) -> None:
             const bg = el => { for (; el; el = el.parentElement) {
                 const c = getComputedStyle(el).backgroundColor;
                 if (c && c !== 'rgba(0, 0, 0, 0)' && c !== 'transparent') return c; } return 'rgb(255, 255, 255)'; };
-            return [...document.querySelectorAll('.hc-title, .hc-notice, .hc-msg, .hc-msg a, .hc-reply, .hc-send, .hc-input')]
+            const selector = '.hc-title, .hc-lang-label, .hc-lang-select, .hc-notice, .hc-msg, .hc-msg a, '
+                + '.hc-reply, .hc-send, .hc-input';
+            return [...document.querySelectorAll(selector)]
                 .map(el => [el.className || el.tagName, getComputedStyle(el).color, bg(el)]);
         }""")
-        assert len(pairs) >= 8
+        assert len(pairs) >= 10
         for name, fg, bg in pairs:
             lighter, darker = sorted([_luminance(fg), _luminance(bg)], reverse=True)
             ratio = (lighter + 0.05) / (darker + 0.05)
