@@ -21,7 +21,7 @@ MARKDOWN_LINK = re.compile(r"\[([^\]\n]+)\]\((https?://(?:[^\s()]|\([^\s()]*\))+
 #: A bare web address (not already an autolink <…>; Markdown links are split off first).
 BARE_URL = re.compile(r"(?<!<)\bhttps?://[^\s<>\"“”„]+")
 #: Characters that end a sentence rather than an address.
-TRAILING = ".,;:!?)'’"
+TRAILING = ".,;:!?)'’،؛؟"
 
 
 def _autolink(match: "re.Match[str]") -> str:

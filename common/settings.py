@@ -127,6 +127,8 @@ GROUPS: Dict[str, List[Setting]] = {
         Setting("RASA_SERVERS", "2", "make scale", "Zahl der Rasa-Server hinter nginx."),
         Setting("NGINX_PORT", "8080", "make scale", "Port von nginx."),
         Setting("BENCH_ARGS", "", "make bench", "Optionen für scripts/bench.py, z. B. `--quick`."),
+        Setting("EVALUATE_CV", "", "make evaluate",
+                "Nicht leer: `make evaluate` rechnet zusätzlich die 5-fache Kreuzvalidierung (trainiert fünf Modelle)."),
     ],
 }
 
