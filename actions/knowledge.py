@@ -23,6 +23,7 @@ from actions.naturalisation import check as check_naturalisation
 from actions.places import Gazetteer
 from actions.translations import Translation, load_translations
 from actions.translations import check as check_translations
+from common import yaml_files
 
 logger = logging.getLogger(__name__)
 
@@ -359,7 +360,7 @@ def _parse_sources(sources_raw: Any, bad: Callable[[str, str], None], today: dt.
 
 def _read_yaml(path: Path, problems: List[Problem]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        return yaml_files.read(path)
     except (OSError, yaml.YAMLError) as exc:
         problems.append(Problem(path.name, "-", "-", f"Datei kann nicht gelesen werden: {exc}"))
         return None

@@ -15,9 +15,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-import yaml
-
 from actions.places import Gazetteer, Place
+from common import yaml_files
 
 logger = logging.getLogger(__name__)
 
@@ -112,7 +111,7 @@ def load_rules(directory: Path) -> NaturalisationRules:
     rules = NaturalisationRules()
     path = directory / "naturalisation.yml"
     if path.exists():
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml_files.read(path) or {}
         threshold = data.get("threshold") or {}
         rules.threshold = int(threshold.get("population") or rules.threshold)
         rules.threshold_source = _first_url(threshold.get("sources"))

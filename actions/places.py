@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-import yaml
-
+from common import yaml_files
 from common.language import fold
 
 # Words around a place name that do not change which place is meant.
@@ -79,7 +78,7 @@ class Gazetteer:
 
     @classmethod
     def from_file(cls, path: Path) -> "Gazetteer":
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+        data = yaml_files.read(path) or {}
         places: List[Place] = []
         aliases: Dict[str, List[str]] = {}
         districts = {d["id"]: d for d in data.get("districts", [])}

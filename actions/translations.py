@@ -18,8 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Dict, Iterable, List, Mapping, Tuple
 
-import yaml
-
+from common import yaml_files
 from common.language import GERMAN, LANGUAGES
 
 FIELDS = ("language", "name", "direction", "glossary", "topics", "summaries", "places")
@@ -38,6 +37,9 @@ class Translation:
     topics: Mapping[str, str] = field(default_factory=dict)
     summaries: Mapping[str, str] = field(default_factory=dict)
     places: Mapping[str, Tuple[str, ...]] = field(default_factory=dict)
+    #: Top-level keys that are not in FIELDS, and place ids whose spellings are not a list.
+    unknown_fields: Tuple[str, ...] = ()
+    malformed_places: Tuple[str, ...] = ()
 
 
 def facts(text: str) -> List[str]:
@@ -51,6 +53,8 @@ def glossary_mismatches(text: str, glossary: Mapping[str, str]) -> List[str]:
     """Official terms followed by a bracket that is not the glossary's translation."""
     wrong = []
     for term, translated in glossary.items():
+        if term not in text:
+            continue
         for match in re.finditer(re.escape(term) + r" \(([^)]*)\)", text):
             if match.group(1).strip() != str(translated).strip():
                 wrong.append(f"{term} ({match.group(1)}) statt ({translated})")
@@ -65,13 +69,15 @@ def load_translations(directory: Path) -> Dict[str, Translation]:
     """Every ``<language>.yml`` in ``directory`` whose language the bot speaks."""
     found: Dict[str, Translation] = {}
     for path in sorted(directory.glob("*.yml")) if directory.is_dir() else []:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        raw = yaml_files.read(path) or {}
         language = str(raw.get("language") or path.stem)
         places = raw.get("places") if isinstance(raw.get("places"), dict) else {}
         found[language] = Translation(
             language, str(raw.get("name") or language), str(raw.get("direction") or "ltr"),
             _mapping(raw.get("glossary")), _mapping(raw.get("topics")), _mapping(raw.get("summaries")),
-            {str(k): tuple(map(str, v)) if isinstance(v, list) else () for k, v in places.items()})
+            {str(k): tuple(map(str, v)) if isinstance(v, list) else () for k, v in places.items()},
+            tuple(str(k) for k in raw if k not in FIELDS),
+            tuple(str(k) for k, v in places.items() if not isinstance(v, list)))
     return found
 
 
@@ -87,10 +93,8 @@ def check(directory: Path, translations: Mapping[str, Translation], topic_ids: I
             problems.append((f"translations/{language}.yml", "-", "-", "Datei fehlt"))
     for language, t in translations.items():
         name = f"translations/{language}.yml"
-        raw = yaml.safe_load((directory / f"{language}.yml").read_text(encoding="utf-8")) or {}
-        problems += [(name, "-", str(k), "unbekanntes Feld") for k in raw if k not in FIELDS]
-        problems += [(name, str(k), "places", "muss eine Liste sein") for k, v in (raw.get("places") or {}).items()
-                     if not isinstance(v, list)]
+        problems += [(name, "-", k, "unbekanntes Feld") for k in t.unknown_fields]
+        problems += [(name, k, "places", "muss eine Liste sein") for k in t.malformed_places]
         if language not in LANGUAGES or language == GERMAN:
             problems.append((name, "-", "language", f"'{language}' ist keine Sprache des Bots"))
         if t.direction not in ("ltr", "rtl"):
