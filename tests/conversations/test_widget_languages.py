@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Tuple, Union
+from typing import Any, Callable, Dict, Iterator, List, Tuple, Union
 from urllib.parse import urlsplit
 
 import pytest
@@ -211,12 +212,21 @@ def no_horizontal_scrolling(page: Page) -> None:
     assert overflow == {"doc": 0, "log": 0}, overflow
 
 
-def test_arabic_conversation(browser: Browser, base_url: str) -> None:
+@contextmanager
+def desktop_page(browser: Browser) -> Iterator[Tuple[Page, List[str]]]:
+    """A desktop-sized page and the list of script errors it raised."""
     context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
     page = context.new_page()
     errors: List[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
+        yield page, errors
+    finally:
+        context.close()
+
+
+def test_arabic_conversation(browser: Browser, base_url: str) -> None:
+    with desktop_page(browser) as (page, errors):
         traffic = open_chat(page, base_url)
         assert_language(page, "de", "ltr", page_too=False)  # the page is left alone until a choice
         expect(page.locator("html")).not_to_have_attribute("dir", re.compile("."))
@@ -247,16 +257,10 @@ def test_arabic_conversation(browser: Browser, base_url: str) -> None:
         assert_language(page, "ar", "rtl")
         check_answer(page, first, "ar", "rtl")
         assert errors == [], errors
-    finally:
-        context.close()
 
 
 def test_ukrainian_conversation(browser: Browser, base_url: str) -> None:
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
-    page = context.new_page()
-    errors: List[str] = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
-    try:
+    with desktop_page(browser) as (page, errors):
         traffic = open_chat(page, base_url)
         choose(page, traffic, "uk", "Українська")
         assert_language(page, "uk", "ltr")
@@ -269,8 +273,6 @@ def test_ukrainian_conversation(browser: Browser, base_url: str) -> None:
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / "widget-uk.png"))
         assert errors == [], errors
-    finally:
-        context.close()
 
 
 def test_widget_follows_the_bot_and_arabic_ui_has_no_axe_violations(browser: Browser, base_url: str) -> None:
