@@ -94,6 +94,11 @@ def _word_votes(words: Iterable[str], candidates: Iterable[str]) -> Dict[str, in
     return {lang: sum(1 for w in words if w in _WORDS[lang] and w not in _SHARED) for lang in candidates}
 
 
+def prepare() -> None:
+    """Load langid's model now (about 2 s), so that the first user does not wait for it."""
+    _identifier()
+
+
 @lru_cache(maxsize=1)
 def _identifier():  # type: ignore[no-untyped-def]
     """langid.py's identifier with its bundled model (loaded once, about 2 s)."""

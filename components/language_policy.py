@@ -68,6 +68,10 @@ def language_events(tracker: DialogueStateTracker) -> List[Event]:
 class LanguagePolicy(Policy):
     """Never predicts an action; sets the ``language`` slot from the user's message."""
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        language.prepare()  # at model load, not on the first user's message
+
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
         return {"priority": 0}

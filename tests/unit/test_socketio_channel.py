@@ -47,3 +47,20 @@ def test_messages_are_answered_through_the_markdown_safe_output() -> None:
     asyncio.run(handler("sid-1", {"message": "ohne Sitzung"}))  # ignored, as in Rasa
     assert [m.text for m in received] == ["Hallo"]
     assert isinstance(received[0].output_channel, MarkdownSafeOutput) and received[0].sender_id == "abcdef123456"
+
+
+def test_bot_messages_say_their_language_for_the_widget() -> None:
+    emitted = []
+
+    class Server:
+        async def emit(self, event: str, data: Any, room: str = "") -> None:
+            emitted.append(data)
+
+    output = MarkdownSafeOutput(Server(), "bot_uttered")  # type: ignore[arg-type]
+    asyncio.run(output.send_text_message("u", "أين أجد دورة لغة ألمانية؟ https://example.org/x، شكرا"))
+    asyncio.run(output.send_text_with_buttons("u", "Wählen Sie ein Thema oder schreiben Sie Ihre Frage:",
+                                              [{"title": "Deutsch", "payload": "/ask_deutschkurs"}]))
+    asyncio.run(output.send_text_message("u", "0800 111 0 111"))
+    assert [m.get("lang") for m in emitted] == ["ar", "de", None]  # no words: the widget keeps its language
+    assert "<https://example.org/x>،" in emitted[0]["text"]
+    assert emitted[1]["quick_replies"] == [{"content_type": "text", "title": "Deutsch", "payload": "/ask_deutschkurs"}]
