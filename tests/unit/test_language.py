@@ -91,11 +91,14 @@ def test_every_response_exists_in_every_language(domain) -> None:
 
 
 def test_numbers_links_placeholders_and_payloads_are_the_same_in_every_language(domain) -> None:
-    """Phone numbers, links and {placeholders} are copied, never translated; buttons do the same."""
+    """Phone numbers, links and {placeholders} are copied, never translated; buttons and line breaks
+    are the same."""
     different = []
     for name, by_lang in _variants(domain).items():
         german = by_lang["de"]
         for lang, variant in by_lang.items():
+            if variant["text"].count("\n") != german["text"].count("\n"):  # "\n\n" splits a message in Rasa
+                different.append(f"{name} {lang}: line breaks")
             if facts(variant["text"]) != facts(german["text"]):
                 different.append(f"{name} {lang}: {facts(variant['text'])} != {facts(german['text'])}")
             if [b["payload"] for b in variant.get("buttons") or []] != [b["payload"] for b in german.get("buttons") or []]:
