@@ -5,8 +5,9 @@ Persian (Farsi and Dari). A message decides the language only when it clearly sa
 something about it; a town name, "ok" or a number keeps the language as it was (None).
 
 How:
-1. The script: two or more words in Cyrillic or Arabic letters (German official words like
-   "Integrationskurs" are often mixed in) decide the script; Latin letters otherwise.
+1. The script: two or more words in Cyrillic or Arabic letters, or one beside Latin words
+   (German official words like "Integrationskurs" are often mixed in), decide the script;
+   langid then only chooses between the script's languages. Latin letters otherwise.
 2. Letters only one language uses: і ї є ґ (Ukrainian), ы э ъ ё (Russian), ğ ş ı (Turkish).
 3. Common short words ("wo", "where", "nerede", "где", "وين", "کجا", …), also in Latin
    transliteration, as before for German and English: any German function word keeps a
@@ -70,7 +71,7 @@ _WORDS: Dict[str, FrozenSet[str]] = {k: frozenset(v.split()) for k, v in {
         ana bdi biddi wein shu marhaba shukran almani""",
     PERSIAN: """در از به با را که است هست کجا كجا چطور چگونه من شما ما می میخواهم می‌خواهم ميخواهم
         سلام ممنون مرسی لطفا لطفاً کمک كمك کورس كورس کلاس كلاس زبان آلمانی زندگی میکنم می‌کنم
-        mikham mikhaham kojast komak salam merci lotfan kelas almani beram""",
+        کجاست كجاست mikham mikhaham kojast komak salam merci lotfan kelas almani beram""",
 }.items()}
 _SHARED = frozenset(w for a in _WORDS for b in _WORDS if a < b for w in _WORDS[a] & _WORDS[b])
 
@@ -128,7 +129,9 @@ def _decide(words: List[str], family: str) -> Optional[str]:
     leaders = [lang for lang, n in votes.items() if n == best]
     if best and len(leaders) == 1:
         return leaders[0]
-    if len(words) < (3 if family == LATIN else 2):
+    if family != LATIN:  # the script is clear (see detect): langid only chooses within it
+        return _langid(" ".join(words), candidates)[0]
+    if len(words) < 3:
         return None  # "ok", a town name: says nothing about the language
     language, probability = _langid(" ".join(words), candidates)
     return language if probability >= _LANGID_SURE else None
@@ -148,7 +151,9 @@ def detect(text: Optional[str]) -> Optional[str]:
         by_script.setdefault(_script(word), []).append(word)
     for family in (CYRILLIC, ARABIC_SCRIPT):
         own = by_script.get(family, [])
-        if len(own) >= 2 or (own and any(_word_votes(own, _FAMILY[family]).values())):
+        # Two words in the script, a known word of it, or one such word beside Latin ones
+        # ("WIR-Vielfaltszentrum کجاست"); one word alone is probably a town ("Франкфурт").
+        if len(own) >= 2 or (own and (any(_word_votes(own, _FAMILY[family]).values()) or len(words) > len(own))):
             return _decide(own, family)
     if LATIN in by_script and len(by_script) == 1:
         return _decide(by_script[LATIN], LATIN)
