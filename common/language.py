@@ -164,6 +164,16 @@ _FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "أ": "ا
                        "\u200c": "", "ʼ": "'", "’": "'"})
 
 
+# One-to-one: the text keeps its length (entity positions stay valid).
+_UNIFY = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا"})
+
+
+def unify_letters(text: str) -> str:
+    """Arabic-script letter variants made one (ي/ی, ك/ک, ة/ه, أ/إ/آ/ا), character for character:
+    the length stays the same."""
+    return text.translate(_UNIFY)
+
+
 def fold_letters(text: str) -> str:
     """Arabic-script letter variants made one (ي/ی, ك/ک, ة/ه, أ/إ/آ/ا), without short vowels,
     tatweel and zero-width non-joiner; apostrophes made one. Case is kept, so that regular

@@ -21,6 +21,8 @@ from typing import Dict, Iterable, List, Set
 
 import yaml
 
+from common.language import unify_letters
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_CSV = ROOT.parent / "shared" / "knowledge-sources" / "hessen_gemeinden_kreis_dwd.csv"
 ALIASES = ROOT / "knowledge" / "place_aliases.yml"
@@ -178,7 +180,8 @@ def merge_translated_spellings(by_id: Dict[str, dict]) -> None:
             if pid not in by_id:
                 sys.exit(f"{path}: unknown place id '{pid}'")
             for name in map(str, names):
-                typed = {name, name.translate(ARABIC_KEYBOARD), name.translate(PERSIAN_KEYBOARD)}
+                # unify_letters: the form the NLU sees (components/script_folding.py)
+                typed = {name, name.translate(ARABIC_KEYBOARD), name.translate(PERSIAN_KEYBOARD), unify_letters(name)}
                 forms = {f for t in typed for f in spellings(t) if owner.setdefault(f.lower(), pid) == pid}
                 if name.lower() not in {f.lower() for f in forms}:
                     print(f"{path.name}: '{name}' left out for {pid}, it already means {owner[name.lower()]}")

@@ -223,3 +223,21 @@ def test_the_gazetteer_knows_places_in_cyrillic_and_arabic_script_and_letter_var
                 found = gazetteer.resolve(spelling)
                 assert found is not None, f"{language}: {spelling}"
     assert gazetteer.resolve("فرانكفورت") == gazetteer.resolve("فرانکفورت") == gazetteer.get("frankfurt-am-main")
+
+
+def test_script_folding_unifies_arabic_letters_in_training_data_and_messages_keeping_positions() -> None:
+    from rasa.shared.nlu.training_data.message import Message
+    from rasa.shared.nlu.training_data.training_data import TrainingData
+
+    from components.script_folding import ScriptFolding
+
+    folding = ScriptFolding()
+    arabic_keyboard, persian_keyboard = "كجا ميتوانم كلاس پيدا كنم", "کجا میتوانم کلاس پیدا کنم"
+    message = Message(data={"text": arabic_keyboard})
+    folding.process([message])
+    assert message.get("text") == persian_keyboard and len(arabic_keyboard) == len(persian_keyboard)
+    data = TrainingData([Message(data={"text": "مدرسة في فرانكفورت", "intent": "ask_schule"})])
+    assert folding.process_training_data(data).training_examples[0].get("text") == "مدرسه فی فرانکفورت"
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    names = [c["name"] for c in config["pipeline"]]
+    assert names.index("components.script_folding.ScriptFolding") < names.index("SpacyNLP")
