@@ -21,7 +21,7 @@ from typing import Dict, List, Tuple
 import yaml
 
 from common import settings
-from common.language import GERMAN
+from common.language import GERMAN, unify_letters
 
 MIN_INTENT_ACCURACY = settings.decimal("MIN_INTENT_ACCURACY")
 MIN_INTENT_F1 = settings.decimal("MIN_INTENT_F1")
@@ -68,7 +68,8 @@ def languages_of_sentences(folder: Path = TEST_SETS) -> Dict[str, str]:
         for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]:
             for line in (block.get("examples") or "").splitlines() if "intent" in block else []:
                 if line.strip():
-                    found[plain(line.strip()[2:])] = path.stem
+                    # Rasa reports the text the NLU saw: with Arabic letters unified (ScriptFolding)
+                    found[unify_letters(plain(line.strip()[2:]))] = path.stem
     return found
 
 
@@ -85,7 +86,7 @@ def results_by_language(report_dir: Path, languages: Dict[str, str]) -> Dict[str
     for name in ("intent_successes.json", "intent_errors.json"):
         path = report_dir / name
         for item in json.loads(path.read_text()) if path.exists() else []:
-            language = languages.get(item["text"].strip(), "?")
+            language = languages.get(unify_letters(item["text"].strip()), "?")
             results[language].pairs.append((item["intent"], (item.get("intent_prediction") or {}).get("name") or ""))
     # Places: a gold place counts as found if any extractor predicted a place on the same words.
     predicted: Dict[str, set] = defaultdict(set)
@@ -102,7 +103,7 @@ def results_by_language(report_dir: Path, languages: Dict[str, str]) -> Dict[str
     for text, spans in gold.items():
         for start, end, words in spans:
             hit = any(s < end and start < e for s, e in predicted[text])
-            results[languages.get(text.strip(), "?")].places[script(words)].append(hit)
+            results[languages.get(unify_letters(text.strip()), "?")].places[script(words)].append(hit)
     return results
 
 
