@@ -2,7 +2,8 @@
 
 Replies go out through ``MarkdownSafeOutput``: line breaks and links survive widgets
 that render Markdown, such as rasa-webchat (channels/text_format.py), and each message
-says its language (``lang``), for the widget's ``lang`` and ``dir`` attributes.
+says its language (event ``bot_language`` just before it), for the widget's ``lang`` and
+``dir`` attributes.
 
 Enabled in credentials.yml as ``channels.socketio.OriginCheckedSocketIO:`` (same settings
 as Rasa's ``socketio:``; the URL stays ``/socket.io/``).
@@ -52,9 +53,16 @@ def origin_allowed(request: Request, allowed: FrozenSet[str]) -> bool:
     return not origin or origin in allowed or urlsplit(origin).netloc == request.host
 
 
+#: socket.io event sent just before a bot message with its language (``{"lang": "ar"}``). The
+#: message itself keeps Rasa's format: rasa-webchat shows a message only if it has exactly the
+#: keys ``text`` (and ``quick_replies``).
+LANGUAGE_EVENT = "bot_language"
+
+
 class MarkdownSafeOutput(SocketIOOutput):
     """Rasa's socket.io output with text that Markdown widgets show as meant (channels.text_format),
-    and each message's language (``"lang": "ar"``) so that the widget can set ``lang`` and ``dir``.
+    and each message's language (event ``bot_language`` before it) so that the project's widget
+    can set ``lang`` and ``dir``.
 
     Like Rasa's output, a text is sent in parts split at blank lines, and buttons go with the
     last part as ``quick_replies``."""
@@ -67,7 +75,9 @@ class MarkdownSafeOutput(SocketIOOutput):
             parts[-1]["quick_replies"] = [{"content_type": "text", "title": b["title"], "payload": b["payload"]}
                                           for b in buttons]
         for part in parts:
-            await self.sio.emit(self.bot_message_evt, {**part, **({"lang": lang} if lang else {})}, room=recipient_id)
+            if lang:  # before the message; other widgets ignore the unknown event
+                await self.sio.emit(LANGUAGE_EVENT, {"lang": lang}, room=recipient_id)
+            await self.sio.emit(self.bot_message_evt, part, room=recipient_id)
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await self._emit_parts(recipient_id, text, [])

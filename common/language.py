@@ -12,8 +12,10 @@ How:
 3. Common short words ("wo", "where", "nerede", "где", "وين", "کجا", …), also in Latin
    transliteration, as before for German and English: any German function word keeps a
    German conversation German.
-4. Otherwise langid.py (pinned in requirements.lock; its model ships inside the package,
-   nothing is downloaded) decides between the languages of the script, when it is sure.
+4. Cyrillic or Arabic script without such letters or words: langid.py (pinned in
+   requirements.lock; its model ships inside the package, nothing is downloaded) decides
+   between the script's languages. Latin script without known words: Turkish verb endings,
+   else no decision (noise like "qqq vvv" must not switch the language).
 """
 from __future__ import annotations
 
@@ -59,7 +61,7 @@ _WORDS: Dict[str, FrozenSet[str]] = {k: frozenset(v.split()) for k, v in {
         yapabilirim yaşıyorum yasiyorum oturuyorum kurs""",
     RUSSIAN: """и в на не что где как мне я вы мы это есть нет да у по для с о или здравствуйте привет спасибо
         пожалуйста помогите помощь хочу нужно нужен нужна курс немецкий живу можно какой какие меня мой моя
-        мои его её ее он она они муж жена сын дочь если когда найти помочь получить во
+        мои его её ее он она они муж жена сын дочь если когда найти помочь получить во ищу место работу
         gde kak mne nuzhno nuzhen hochu khochu pomogite pozhaluysta spasibo privet zdravstvuyte nayti
         nemeckogo nemetskogo""",
     UKRAINIAN: """і й в у на не що де як мені я ви ми це є немає так та для з або привіт дякую будь ласка
@@ -76,7 +78,8 @@ _WORDS: Dict[str, FrozenSet[str]] = {k: frozenset(v.split()) for k, v in {
 _SHARED = frozenset(w for a in _WORDS for b in _WORDS if a < b for w in _WORDS[a] & _WORDS[b])
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’‌][^\W\d_]+)*")
-_LANGID_SURE = 0.9
+# Turkish verb endings ("arıyorum", "gidebilir", "yapmalı"), also typed without Turkish letters.
+_TURKISH_ENDING = re.compile(r"(iyor|ıyor|uyor|üyor|yorum|yoruz|yorsun|abilir|ebilir|malı|meli|mısın|misin|musun)\w*$")
 # Arabic short vowels, shadda, sukun and the tatweel stretch: not part of the word.
 _DIACRITICS = re.compile("[\u0640\u064b-\u065f\u0670]")
 
@@ -131,10 +134,11 @@ def _decide(words: List[str], family: str) -> Optional[str]:
         return leaders[0]
     if family != LATIN:  # the script is clear (see detect): langid only chooses within it
         return _langid(" ".join(words), candidates)[0]
-    if len(words) < 3:
-        return None  # "ok", a town name: says nothing about the language
-    language, probability = _langid(" ".join(words), candidates)
-    return language if probability >= _LANGID_SURE else None
+    # Latin letters without a known word: a town, "ok", noise ("qqq vvv xyxy") or a Turkish
+    # sentence without listed words, recognised by its verb endings. langid is not asked here:
+    # it is sure of a language even for noise.
+    turkish = sum(1 for w in words if _TURKISH_ENDING.search(w))
+    return TURKISH if turkish else None
 
 
 def detect(text: Optional[str]) -> Optional[str]:

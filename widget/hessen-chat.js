@@ -26,7 +26,7 @@
  * Sprachen: Die Auswahl „Sprache / Language“ im Kopf des Fensters stellt die Texte des
  * Widgets um (TEXTS), setzt lang/dir (rtl für ar und fa) und schickt dem Bot unsichtbar
  * /choose_language{"language_choice":"<code>"}. Jede Bot-Nachricht trägt lang/dir aus dem
- * Feld `lang` des socket.io-Ereignisses bot_uttered (fehlt es: die aktuelle Sprache).
+ * socket.io-Ereignis bot_language vor der Nachricht (fehlt es: die aktuelle Sprache).
  *
  * Sicherheit: Nachrichten werden nie als HTML eingefügt (nur textContent und erzeugte
  * DOM-Knoten); Links entstehen nur für http(s)-Adressen, Telefonnummern und E-Mail-Adressen.
@@ -693,11 +693,18 @@
       queue = [];
       pending.forEach(emitMessage);
     });
+    // Der Server nennt die Sprache der nächsten Nachricht im Ereignis bot_language (bot_uttered
+    // selbst bleibt im Format von Rasa, das andere Widgets erwarten).
+    var nextLang = null;
+    socket.on("bot_language", function (info) {
+      nextLang = normLang(info && info.lang);
+    });
     socket.on("bot_uttered", function (msg) {
       if (!msg) return;
       setTyping(false);
-      // Sprache der Nachricht: Feld "lang" des Servers, sonst die aktuelle Sprache des Widgets
-      var lang = normLang(msg.lang) || currentLang;
+      // Sprache der Nachricht: vom Server (bot_language), sonst die aktuelle Sprache des Widgets
+      var lang = normLang(msg.lang) || nextLang || currentLang;
+      nextLang = null;
       var entry = { from: "bot", lang: lang, text: typeof msg.text === "string" ? msg.text : "" };
       var buttons = msg.quick_replies || msg.buttons;
       if (Array.isArray(buttons) && buttons.length) {

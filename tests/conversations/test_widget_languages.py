@@ -33,7 +33,7 @@ QUESTION = {"ar": "أين أجد دورة لغة ألمانية في كاسل؟"
 
 class Traffic:
     """What the page and the bot send each other over socket.io (polling requests and WebSocket
-    frames): hidden messages such as /choose_language, and the `lang` field of bot_uttered."""
+    frames): hidden messages such as /choose_language, and the bot_language events."""
 
     def __init__(self, page: Page) -> None:
         self.raw: List[Tuple[str, str]] = []  # (direction "out"/"in", engine.io payload)
@@ -75,7 +75,7 @@ class Traffic:
         return [data["message"] for data in self.events("out", "user_uttered")]
 
     def bot_langs(self) -> List[Any]:
-        return [data.get("lang") for data in self.events("in", "bot_uttered")]
+        return [data.get("lang") for data in self.events("in", "bot_language")]
 
 
 def bot_messages(page: Page) -> Locator:
@@ -83,7 +83,7 @@ def bot_messages(page: Page) -> Locator:
 
 
 def assert_server_lang(traffic: Traffic, start: int, code: str) -> None:
-    """The server names the language of each of its messages from `start` on (field `lang` of bot_uttered)."""
+    """The server names the language of its messages from `start` on (event bot_language before each)."""
     langs = traffic.bot_langs()[start:]
     assert langs and set(langs) == {code}, f"lang of the bot's messages (None: field missing): {langs}, expected {code}"
 

@@ -54,13 +54,17 @@ def test_bot_messages_say_their_language_for_the_widget() -> None:
 
     class Server:
         async def emit(self, event: str, data: Any, room: str = "") -> None:
-            emitted.append(data)
+            emitted.append((event, data))
 
     output = MarkdownSafeOutput(Server(), "bot_uttered")  # type: ignore[arg-type]
     asyncio.run(output.send_text_message("u", "أين أجد دورة لغة ألمانية؟ https://example.org/x، شكرا"))
     asyncio.run(output.send_text_with_buttons("u", "Wählen Sie ein Thema oder schreiben Sie Ihre Frage:",
                                               [{"title": "Deutsch", "payload": "/ask_deutschkurs"}]))
     asyncio.run(output.send_text_message("u", "0800 111 0 111"))
-    assert [m.get("lang") for m in emitted] == ["ar", "de", None]  # no words: the widget keeps its language
-    assert "<https://example.org/x>،" in emitted[0]["text"]
-    assert emitted[1]["quick_replies"] == [{"content_type": "text", "title": "Deutsch", "payload": "/ask_deutschkurs"}]
+    assert [event for event, _ in emitted] == ["bot_language", "bot_uttered", "bot_language", "bot_uttered",
+                                               "bot_uttered"]  # no words: no language, the widget keeps its own
+    assert [data["lang"] for event, data in emitted if event == "bot_language"] == ["ar", "de"]
+    messages = [data for event, data in emitted if event == "bot_uttered"]
+    # Rasa's format, which rasa-webchat needs exactly: text, and quick_replies with buttons
+    assert [sorted(m) for m in messages] == [["text"], ["quick_replies", "text"], ["text"]]
+    assert "<https://example.org/x>،" in messages[0]["text"]
