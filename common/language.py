@@ -164,8 +164,8 @@ def detect(text: Optional[str]) -> Optional[str]:
     return None
 
 
-_FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ة": "ه", "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا",
-                       "\u200c": "", "ʼ": "'", "’": "'"})
+# Typing variants that change the length: zero-width non-joiner and apostrophe forms.
+_FOLD_MORE = str.maketrans({"\u200c": "", "ʼ": "'", "’": "'"})
 
 
 # One-to-one: the text keeps its length (entity positions stay valid).
@@ -182,7 +182,7 @@ def fold_letters(text: str) -> str:
     """Arabic-script letter variants made one (ي/ی, ك/ک, ة/ه, أ/إ/آ/ا), without short vowels,
     tatweel and zero-width non-joiner; apostrophes made one. Case is kept, so that regular
     expressions stay intact (``\\S`` is not ``\\s``)."""
-    return _DIACRITICS.sub("", text).translate(_FOLD)
+    return unify_letters(_DIACRITICS.sub("", text)).translate(_FOLD_MORE)
 
 
 def fold(text: str) -> str:

@@ -67,16 +67,16 @@ def test_a_question_with_a_place_gets_local_offerings_in_the_language(servers: s
 
 @pytest.mark.parametrize("language", NEW)
 def test_every_topic_is_answered_in_the_language(servers: str, language: str) -> None:
-    """One held-out question per menu topic: the reply is in the language and names the topic
-    (allowing the model's held-out error rate); a by-place topic without a place asks for it."""
+    """One held-out question per menu topic: the reply is in the language, and at least 80 % of
+    the replies name the asked topic (allowing the model's held-out error rate)."""
     questions = held_out(language)
     labels = translation(language)["topics"]
-    named, asked = 0, []
+    named, asked = 0, 0
     for topic in (t for t in TOPICS if t.get("in_menu", True)):
         sentence = questions[topic["intents"][0]][0]
         replies = Bot(servers).say(sentence)
         text = "\n".join(r.get("text", "") for r in replies)
         assert detect(replies[0]["text"]) in (language, None), (sentence, replies[0]["text"])
         named += labels[topic["id"]] in text
-        asked.append(sentence)
-    assert named >= 0.8 * len(asked), f"{named} of {len(asked)} topics named"
+        asked += 1
+    assert named >= 0.8 * asked, f"{named} of {asked} topics named"
