@@ -31,6 +31,7 @@ from rasa.core.channels.socketio import SocketIOInput, SocketIOOutput
 from sanic import Blueprint
 from sanic.request import Request
 
+from channels.failure import reporting_failures
 from channels.text_format import markdown_safe
 from common import language, settings
 from rasa_internals import socketio as rasa_socketio
@@ -95,7 +96,7 @@ class OriginCheckedSocketIO(SocketIOInput):
         blueprint = super().blueprint(on_new_message)
         allowed = allowed_origins()
         rasa_socketio.check_origin(self, lambda request: origin_allowed(request, allowed))
-        rasa_socketio.send_replies_through(self, MarkdownSafeOutput, on_new_message)
+        rasa_socketio.send_replies_through(self, MarkdownSafeOutput, reporting_failures(on_new_message))
         if rasa_socketio.await_enter_room(self):
             logger.info("socket.io: session_request awaits enter_room")
         return blueprint

@@ -88,11 +88,17 @@ GROUPS: Dict[str, List[Setting]] = {
         Setting("DB_LOGIN_DB", "", "Gesprächsspeicher",
                 "Vorhandene Datenbank zum Anmelden, aus der DB_NAME angelegt wird (PostgreSQL)."),
         Setting("RETENTION_DAYS", "30", "make retention", "Gespräche, die älter sind, löscht `make retention`."),
+        Setting("OUTAGE_WAIT_SECONDS", "10", "stores/tracker_store.py, stores/lock_store.py",
+                "So lange wartet eine Nachricht, wenn Datenbank oder Redis nicht erreichbar sind (Neustart), "
+                "bevor der Nutzer eine Fehlermeldung bekommt."),
     ],
     "Lock-Store (Redis, mehrere Rasa-Server)": [
         Setting("REDIS_HOST", "", "deploy/endpoints.yml", "Redis-Host des Lock-Stores."),
         Setting("REDIS_PORT", "6379", "deploy/endpoints.yml", "Redis-Port."),
         Setting("REDIS_PASSWORD", "", "deploy/endpoints.yml", "Redis-Passwort.", secret=True),
+        Setting("LOCK_LEASE_SECONDS", "3", "stores/lock_store.py",
+                "Lebensdauer eines Gesprächs-Locks, die der Server erneuert, solange er arbeitet. Stirbt ein "
+                "Server, ist sein Lock spätestens nach dieser Zeit frei."),
     ],
     "Messenger": [
         Setting("TELEGRAM_TOKEN", "", "scripts/credentials.py",

@@ -43,6 +43,12 @@ REACH_INS: Dict[str, str] = {
                                      "(masking) and re-counts stored events on every save.",
     "messenger.PreparedMessenger": "channels/facebook.py: Rasa's Messenger builds its output channel inside "
                                    "_handle_user_message; overridden to use ours and typed-number choices.",
+    "resilience.fail_loudly": "install(): Rasa's FailSafeTrackerStore answers from an empty conversation "
+                              "and keeps it in memory when the database is down (the message is lost); "
+                              "Agent._create_tracker_store passes a callback that lets the error through.",
+    "resilience.honest_reply_without_actions": "install(): when the action server does not answer, Rasa "
+                                               "replies nothing; RemoteAction.run answers "
+                                               "utter_actions_unavailable instead.",
     "agent.agent_of": "channels/health.py, channels/numbered.py: the loaded agent (model, tracker store, "
                       "lock store) is only reachable as app.ctx.agent.",
     "agent.inner_tracker_store": "channels/health.py: Rasa wraps the configured tracker store "
@@ -88,19 +94,25 @@ def chosen_patches(choice: Optional[str] = None) -> List[str]:
 
 
 _installed: List[str] = []
+_fixes: List[str] = []
 
 
 def install(choice: Optional[str] = None) -> List[str]:
-    """Check the Rasa version, install the chosen performance patches once, log them."""
+    """Check the Rasa version, install the fault repairs and the chosen performance patches once, log them."""
     from rasa_internals.performance import PATCHES
+    from rasa_internals.resilience import FIXES
 
     check_version()
+    for name, fix in FIXES.items():
+        if name not in _fixes:
+            fix()
+            _fixes.append(name)
     for name in chosen_patches(choice):
         if name not in _installed:
             PATCHES[name]()
             _installed.append(name)
-    logger.info("rasa_internals: Rasa %s, performance patches active: %s", rasa_version(),
-                ", ".join(_installed) or "none")
+    logger.info("rasa_internals: Rasa %s, fault repairs: %s, performance patches active: %s", rasa_version(),
+                ", ".join(_fixes), ", ".join(_installed) or "none")
     return list(_installed)
 
 

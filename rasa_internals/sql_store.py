@@ -6,6 +6,11 @@ this class overrides the store's private ``_retrieve`` and ``_additional_events`
 its ``_event_query``. Tables, sessions, the query for the latest conversation session,
 PostgreSQL and SQLite stay Rasa's own. Subclasses override ``to_store(event)``.
 
+Connections are checked before use (``pool_pre_ping``), so a database restart costs no
+failed message: Rasa creates the engine without that option, so it is created again here.
+A failed write leaves the tracker without its count of stored events, so that writing
+again (stores/tracker_store.py retries) counts them anew and stores nothing twice.
+
 Less work per message (measured in docs/benchmarks.md): new events are inserted with one
 multi-row ``INSERT`` instead of one ORM object each, events are read as their JSON column
 only, and the number of stored events is not counted again before every write.
@@ -16,7 +21,8 @@ import itertools
 import json
 from typing import Any, Dict, Iterator, Optional, Text
 
-from rasa.core.tracker_store import SQLTrackerStore
+import sqlalchemy as sa
+from rasa.core.tracker_store import SQLTrackerStore, create_engine_kwargs
 from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.nlu.constants import INTENT_NAME_KEY
@@ -33,6 +39,10 @@ class LeanSQLTrackerStore(SQLTrackerStore):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         check_version()
         super().__init__(*args, **kwargs)
+        url = self.engine.url
+        self.engine.dispose()
+        self.engine = sa.create_engine(url, pool_pre_ping=True, **create_engine_kwargs(url))
+        self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
 
     def to_store(self, event: Event) -> Event:
         """The event as it is written (here: unchanged)."""
@@ -40,6 +50,9 @@ class LeanSQLTrackerStore(SQLTrackerStore):
 
     async def _retrieve(self, sender_id: Text, fetch_events_from_all_sessions: bool
                         ) -> Optional[DialogueStateTracker]:
+        return await self.read(sender_id, fetch_events_from_all_sessions)
+
+    async def read(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
         """Rasa's query, reading only the events' JSON; the tracker remembers how many are stored."""
         with self.session_scope() as session:
             rows = (self._event_query(session, sender_id, fetch_events_from_all_sessions)
@@ -53,13 +66,23 @@ class LeanSQLTrackerStore(SQLTrackerStore):
         return tracker
 
     async def save(self, tracker: DialogueStateTracker) -> None:
-        """Rasa's columns and values, written in one ``INSERT``; then all events count as stored."""
+        """Send the events to the event broker (if any), then ``write`` them."""
         await self.stream_events(tracker)
-        with self.session_scope() as session:
-            rows = [self._row(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
-            if rows:
-                session.execute(self.SQLEvent.__table__.insert(), rows)
-            session.commit()
+        await self.write(tracker)
+
+    async def write(self, tracker: DialogueStateTracker) -> None:
+        """Rasa's columns and values, written in one ``INSERT`` (one transaction: all or nothing);
+        then all events count as stored."""
+        try:
+            with self.session_scope() as session:
+                rows = [self._row(tracker.sender_id, event) for event in self._additional_events(session, tracker)]
+                if rows:
+                    session.execute(self.SQLEvent.__table__.insert(), rows)
+                session.commit()
+        except Exception:
+            if hasattr(tracker, STORED_EVENTS):  # unknown whether the commit arrived: count again next time
+                delattr(tracker, STORED_EVENTS)
+            raise
         if tracker.events.maxlen is None:
             setattr(tracker, STORED_EVENTS, len(tracker.events))
 

@@ -48,9 +48,38 @@ def _as_owner(cmd: List[str], owner: Optional[str]) -> List[str]:
     return ["runuser", "-u", owner, "--", *cmd] if owner else cmd
 
 
+class Server:
+    """Control of a running test server: ``stop()`` and ``start()`` again (fault tests), ``env``."""
+
+    def __init__(self, data: Path, folder: Path, port: int, owner: Optional[str], env: Dict[str, str]) -> None:
+        self.data, self.folder, self.port, self.owner, self.env = data, folder, port, owner, env
+
+    def _pg_ctl(self, *args: str) -> None:
+        options = (f"-c listen_addresses=127.0.0.1 -p {self.port} -c unix_socket_directories={self.folder} "
+                   "-c fsync=off")
+        subprocess.run(_as_owner([str(bin_dir() / "pg_ctl"), "-D", str(self.data), "-l",
+                                  str(self.folder / "server.log"), "-o", options, *args], self.owner),
+                       check=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, cwd=self.folder)
+
+    def start(self) -> None:
+        """Start the server (again) and wait until it accepts connections."""
+        self._pg_ctl("-w", "-t", "60", "start")
+
+    def stop(self, mode: str = "fast") -> None:
+        """Stop it: ``fast`` ends open connections, ``immediate`` is like a crash."""
+        self._pg_ctl("-m", mode, "-w", "stop")
+
+
 @contextlib.contextmanager
 def running(port: Optional[int] = None) -> Iterator[Dict[str, str]]:
     """Start a fresh server; yield the ``DB_*`` environment that points the bot at it."""
+    with server(port) as started:
+        yield started.env
+
+
+@contextlib.contextmanager
+def server(port: Optional[int] = None) -> Iterator[Server]:
+    """Start a fresh server; yield its :class:`Server` (``env``, ``stop()``, ``start()``)."""
     pg = bin_dir()
     owner = "postgres" if os.geteuid() == 0 else None
     folder = Path(tempfile.mkdtemp(prefix="pg-test-"))
@@ -67,13 +96,13 @@ def running(port: Optional[int] = None) -> Iterator[Dict[str, str]]:
         subprocess.run(_as_owner([str(pg / "initdb"), "-D", str(data), "-U", USER, f"--pwfile={pwfile}",
                                   "--auth-local=trust", "--auth-host=scram-sha-256", "-E", "UTF8",
                                   "--locale=C"], owner), **run)
-        options = f"-c listen_addresses=127.0.0.1 -p {port} -c unix_socket_directories={folder} -c fsync=off"
-        subprocess.run(_as_owner([str(pg / "pg_ctl"), "-D", str(data), "-l", str(folder / "server.log"),
-                                  "-o", options, "-w", "-t", "60", "start"], owner), **run)
+        env = {"DB_DIALECT": "postgresql", "DB_HOST": "127.0.0.1", "DB_PORT": str(port), "DB_NAME": DATABASE,
+               "DB_USER": USER, "DB_PASSWORD": password}
+        control = Server(data, folder, port, owner, env)
+        control.start()
         subprocess.run(_as_owner([str(pg / "createdb"), "-h", str(folder), "-p", str(port), "-U", USER,
                                   DATABASE], owner), **run)
-        yield {"DB_DIALECT": "postgresql", "DB_HOST": "127.0.0.1", "DB_PORT": str(port), "DB_NAME": DATABASE,
-               "DB_USER": USER, "DB_PASSWORD": password}
+        yield control
     except subprocess.CalledProcessError as error:
         raise RuntimeError(f"PostgreSQL test server: {' '.join(error.cmd)} failed:\n{error.stdout.decode()}") from error
     finally:

@@ -26,7 +26,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Callable, Dict, Iterator, List, Optional
 
 import requests
 
@@ -39,6 +39,8 @@ PYTHON = str(ROOT / ".venv" / "bin" / "python")
 DEFAULT_MODEL = ROOT / "models" / "integrationsbot.tar.gz"
 ENDPOINTS = ROOT / "deploy" / "endpoints.yml"
 NGINX_TEMPLATE = ROOT / "deploy" / "nginx.conf.template"
+#: nginx takes a Rasa server out for 5 s after 3 failed attempts within 5 s (deploy/nginx.conf.template).
+SERVER_OPTIONS = "max_fails=3 fail_timeout=5s"
 
 
 def free_port() -> int:
@@ -83,6 +85,24 @@ def stop(proc: subprocess.Popen, sig: int = signal.SIGTERM, timeout: float = 30)
 
 
 @dataclass
+class Service:
+    """A process of the stack that a fault test can kill and start again."""
+
+    starter: Callable[[], subprocess.Popen]
+    ready: Callable[[], bool]
+    proc: Optional[subprocess.Popen] = None
+
+    def start(self) -> subprocess.Popen:
+        self.proc = self.starter()
+        return self.proc
+
+    def kill(self, sig: int = signal.SIGKILL) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            self.proc.wait()
+
+
+@dataclass
 class Stack:
     """What a running scale-out setup offers to its callers."""
 
@@ -93,6 +113,20 @@ class Stack:
     env: Dict[str, str]         #: environment of the Rasa servers (DB_*, REDIS_*, ...)
     folder: Path                #: temporary folder with data and logs
     pids: Dict[str, int] = field(default_factory=dict)  #: name -> process id
+    postgres: Optional[pg_server.Server] = None  #: stop()/start() the database (fault tests)
+    redis: Optional["Redis"] = None              #: stop()/start() Redis (fault tests)
+    processes: Dict[str, "Service"] = field(default_factory=dict)  #: "actions", "rasa-1", ... (fault tests)
+
+    def kill(self, name: str, sig: int = signal.SIGKILL) -> None:
+        """Kill the process ``name`` (``actions``, ``rasa-1``, ...) without warning, as a crash would."""
+        self.processes[name].kill(sig)
+
+    def start_again(self, name: str, timeout: float = 300) -> None:
+        """Start ``name`` again on its old port and wait until it is ready."""
+        service = self.processes[name]
+        service.start()
+        self.pids[name] = service.proc.pid
+        wait_until(service.ready, name, timeout, service.proc)
 
     @property
     def webhook(self) -> str:
@@ -103,25 +137,49 @@ class Stack:
         return self.folder / "nginx" / "access.log"
 
 
-@contextlib.contextmanager
-def redis_server(folder: Path) -> Iterator[Dict[str, str]]:
-    """A Redis server on loopback with a password and no persistence; yields REDIS_* variables."""
-    folder.mkdir(parents=True, exist_ok=True)
-    port, password = free_port(), secrets.token_urlsafe(16)
-    conf = folder / "redis.conf"  # password in a file, not on the command line
-    conf.write_text(f"bind 127.0.0.1\nport {port}\nrequirepass {password}\nsave \"\"\nappendonly no\n"
-                    f"dir {folder}\nlogfile {folder / 'redis.log'}\n")
-    conf.chmod(0o600)
-    proc = subprocess.Popen([require("redis-server"), str(conf)], stdout=subprocess.DEVNULL,
-                            stderr=subprocess.STDOUT, start_new_session=True)
-    try:
+class Redis:
+    """A Redis server on loopback with a password and no persistence; ``stop()``/``start()`` for fault tests."""
+
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.port, password = free_port(), secrets.token_urlsafe(16)
+        self.conf = folder / "redis.conf"  # password in a file, not on the command line
+        self.conf.write_text(f"bind 127.0.0.1\nport {self.port}\nrequirepass {password}\nsave \"\"\n"
+                             f"appendonly no\ndir {folder}\nlogfile {folder / 'redis.log'}\n")
+        self.conf.chmod(0o600)
+        self.env = {"REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(self.port), "REDIS_PASSWORD": password}
+        self.proc: Optional[subprocess.Popen] = None
+
+    def start(self) -> None:
+        """Start (again, on the same port, empty) and wait until it answers PING."""
         import redis
 
-        client = redis.Redis(host="127.0.0.1", port=port, password=password, socket_timeout=2)
-        wait_until(client.ping, "redis-server", 30, proc)
-        yield {"REDIS_HOST": "127.0.0.1", "REDIS_PORT": str(port), "REDIS_PASSWORD": password}
+        self.proc = subprocess.Popen([require("redis-server"), str(self.conf)], stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.STDOUT, start_new_session=True)
+        client = redis.Redis(host="127.0.0.1", port=self.port, password=self.env["REDIS_PASSWORD"], socket_timeout=2)
+        wait_until(client.ping, "redis-server", 30, self.proc)
+
+    def stop(self, sig: int = signal.SIGTERM) -> None:
+        if self.proc is not None:
+            stop(self.proc, sig)
+
+
+@contextlib.contextmanager
+def redis_server(folder: Path) -> Iterator[Dict[str, str]]:
+    """A running :class:`Redis`; yields its REDIS_* variables."""
+    with redis_control(folder) as server:
+        yield server.env
+
+
+@contextlib.contextmanager
+def redis_control(folder: Path) -> Iterator[Redis]:
+    """A running :class:`Redis`, stopped on exit."""
+    server = Redis(folder)
+    try:
+        server.start()
+        yield server
     finally:
-        stop(proc)
+        server.stop()
 
 
 @contextlib.contextmanager
@@ -130,7 +188,7 @@ def nginx(folder: Path, upstreams: List[int], port: int) -> Iterator[subprocess.
     folder.mkdir(parents=True, exist_ok=True)
     folder.chmod(0o755)  # nginx workers run as nobody when the master runs as root
     values = {"NGINX_LISTEN": f"127.0.0.1:{port}", "NGINX_RUN_DIR": str(folder),
-              "RASA_SERVERS": " ".join(f"server 127.0.0.1:{p};" for p in upstreams)}
+              "RASA_SERVERS": " ".join(f"server 127.0.0.1:{p} {SERVER_OPTIONS};" for p in upstreams)}
     conf = NGINX_TEMPLATE.read_text(encoding="utf-8")
     for key, value in values.items():
         conf = conf.replace("${" + key + "}", value)
@@ -160,7 +218,7 @@ def rasa_env(extra: Dict[str, str]) -> Dict[str, str]:
 
 
 def start_rasa(model: Path, port: int, env: Dict[str, str], log: Path, credentials: Path,
-               endpoints: Path = ENDPOINTS) -> subprocess.Popen:
+               endpoints: Path = ENDPOINTS, append: bool = False) -> subprocess.Popen:
     """One ``rasa run`` (with rasa_internals' patches) on 127.0.0.1:``port``, with the options of scripts/run_bot.sh: HTTP API
     only with the token (if RASA_TOKEN is set), CORS for CORS_ORIGINS, JSON logs if LOG_FORMAT=json."""
     api = ["--enable-api", "--auth-token", env["RASA_TOKEN"]] if env.get("RASA_TOKEN") else []
@@ -169,7 +227,7 @@ def start_rasa(model: Path, port: int, env: Dict[str, str], log: Path, credentia
     return subprocess.Popen([PYTHON, "-m", "rasa_internals", "run", "--model", str(model), "--endpoints", str(endpoints),
                              "--credentials", str(credentials), "--interface", "127.0.0.1", "--port", str(port),
                              *api, *cors, *logs],
-                            cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
+                            cwd=ROOT, env=env, stdout=open(log, "a" if append else "w"), stderr=subprocess.STDOUT,
                             start_new_session=True)
 
 
@@ -177,7 +235,7 @@ def start_actions(port: int, env: Dict[str, str], log: Path) -> subprocess.Popen
     """The action server on 127.0.0.1:``port`` (SANIC_HOST)."""
     return subprocess.Popen([PYTHON, "-m", "actions.server", "--port", str(port),
                              "--actions", "actions"],
-                            cwd=ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT,
+                            cwd=ROOT, env=env, stdout=open(log, "a"), stderr=subprocess.STDOUT,
                             start_new_session=True)
 
 
@@ -203,38 +261,44 @@ def running(model: Path = DEFAULT_MODEL, servers: int = 2, port: Optional[int] =
     folder.chmod(0o755)
     logs = folder / "logs"
     logs.mkdir()
-    procs: List[subprocess.Popen] = []
+    services: Dict[str, Service] = {}
     try:
         with contextlib.ExitStack() as stack:
-            db_env = stack.enter_context(pg_server.running())
-            redis_env = stack.enter_context(redis_server(folder / "redis"))
+            postgres = stack.enter_context(pg_server.server())
+            redis = stack.enter_context(redis_control(folder / "redis"))
             actions_port = free_port()
-            env = rasa_env({**db_env, **redis_env, "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
+            env = rasa_env({**postgres.env, **redis.env,
+                            "ACTION_ENDPOINT_URL": f"http://127.0.0.1:{actions_port}/webhook",
                             "RASA_TOKEN": secrets.token_urlsafe(24), **(extra_env or {})})
             credentials = folder / "credentials.yml"
             subprocess.run([sys.executable, str(ROOT / "scripts" / "credentials.py"), str(credentials)],
                            cwd=ROOT, env=env, check=True, stdout=subprocess.DEVNULL)
-            actions = start_actions(actions_port, env, logs / "actions.log")
-            procs.append(actions)
-            rasa_ports = [free_port() for _ in range(servers)]
-            rasa_procs = [start_rasa(Path(model), p, env, logs / f"rasa-{i + 1}.log", credentials)
-                          for i, p in enumerate(rasa_ports)]
-            procs.extend(rasa_procs)
             action_url = f"http://127.0.0.1:{actions_port}"
-            wait_until(lambda: requests.get(f"{action_url}/health", timeout=5).ok, "action server", 120, actions)
+            services["actions"] = Service(lambda: start_actions(actions_port, env, logs / "actions.log"),
+                                          lambda: requests.get(f"{action_url}/health", timeout=5).ok)
+            rasa_ports = [free_port() for _ in range(servers)]
             rasa_urls = [f"http://127.0.0.1:{p}" for p in rasa_ports]
-            for url, proc in zip(rasa_urls, rasa_procs):
-                wait_until(lambda: rasa_ready(url, env["RASA_TOKEN"]), f"Rasa server {url} (log in {logs})", start_timeout, proc)
+            for i, (rasa_port, url) in enumerate(zip(rasa_ports, rasa_urls)):
+                log = logs / f"rasa-{i + 1}.log"
+                services[f"rasa-{i + 1}"] = Service(
+                    lambda p=rasa_port, log=log: start_rasa(Path(model), p, env, log, credentials, append=True),
+                    lambda url=url: rasa_ready(url, env["RASA_TOKEN"]))
+            for service in services.values():
+                service.start()
+            wait_until(services["actions"].ready, "action server", 120, services["actions"].proc)
+            for name, service in services.items():
+                if name != "actions":
+                    wait_until(service.ready, f"{name} (log in {logs})", start_timeout, service.proc)
             nginx_port = port or free_port()
             nginx_proc = stack.enter_context(nginx(folder / "nginx", rasa_ports, nginx_port))
-            pids = {"actions": actions.pid, "nginx": nginx_proc.pid,
-                    **{f"rasa-{i + 1}": p.pid for i, p in enumerate(rasa_procs)}}
+            pids = {"nginx": nginx_proc.pid, **{name: s.proc.pid for name, s in services.items()}}
             try:
                 yield Stack(f"http://127.0.0.1:{nginx_port}", rasa_urls, action_url, env["RASA_TOKEN"], env,
-                            folder, pids)
+                            folder, pids, postgres, redis, services)
             finally:
-                for proc in reversed(procs):  # Rasa servers first, then the action server
-                    stop(proc)
+                for service in reversed(list(services.values())):  # Rasa servers first, then the action server
+                    if service.proc is not None:
+                        stop(service.proc)
     except Exception:
         keep = ROOT / "results" / "scale-logs"  # for the post-mortem; results/ is not committed
         shutil.rmtree(keep, ignore_errors=True)

@@ -20,12 +20,17 @@ It reads and writes the same rows with less work per message (rasa_internals/sql
 The bot's own messages are stored unchanged: they quote offerings' public phone numbers.
 The NLU and the actions still see the unmasked text while the message is handled; once
 the conversation is read back from the store (next message), it is masked too.
+When the database cannot be reached (a restart), reading and writing are tried again every
+``RETRY_S`` for up to ``OUTAGE_WAIT_SECONDS``; the message waits meanwhile. After that the
+error goes to the channel (rasa_internals/resilience.py), and nothing of the message is stored.
 Connection settings come from ``endpoints.yml`` or environment variables (``common.settings``, docs/einstellungen.md).
 """
 from __future__ import annotations
 
+import asyncio
 import logging
-from typing import Any, Dict, Optional, Text
+import time
+from typing import Any, Awaitable, Callable, Dict, Optional, Text, TypeVar
 
 import sqlalchemy as sa
 from rasa.core.brokers.broker import EventBroker
@@ -33,11 +38,16 @@ from rasa.shared.constants import ASSISTANT_ID_KEY
 from rasa.shared.core.constants import SESSION_START_METADATA_SLOT
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import Event, SlotSet, UserUttered
+from rasa.shared.core.trackers import DialogueStateTracker
 
 from common import masking, settings
 from rasa_internals.sql_store import LeanSQLTrackerStore
 
 logger = logging.getLogger(__name__)
+
+#: Seconds between two attempts while the database cannot be reached.
+RETRY_S = 0.25
+T = TypeVar("T")
 
 #: Event metadata that Rasa itself adds and that says nothing about the user.
 KEPT_METADATA = ("model_id", ASSISTANT_ID_KEY)
@@ -96,10 +106,38 @@ class PrivacyTrackerStore(LeanSQLTrackerStore):
         known = {key: kwargs.pop(key, None) for key in settings.DB_VARS}
         db = settings.db_settings(known)
         self.max_chars = settings.number("MAX_MESSAGE_CHARS")
+        self.outage_wait = settings.decimal("OUTAGE_WAIT_SECONDS")
         super().__init__(domain=domain, event_broker=event_broker, **db, **kwargs)
         if self.engine.dialect.name == "sqlite":
             sa.event.listen(self.engine, "connect", _sqlite_fast_commit)
         logger.info("tracker store: %s, personal data masked", self.engine.dialect.name)
+
+    async def read(self, sender_id: Text, fetch_events_from_all_sessions: bool) -> Optional[DialogueStateTracker]:
+        return await self._reaching_database(
+            lambda: super(PrivacyTrackerStore, self).read(sender_id, fetch_events_from_all_sessions), "read")
+
+    async def write(self, tracker: DialogueStateTracker) -> None:
+        await self._reaching_database(lambda: super(PrivacyTrackerStore, self).write(tracker), "write")
+
+    async def _reaching_database(self, step: Callable[[], Awaitable[T]], what: Text) -> T:
+        """``await step()``; while the database cannot be reached, try again up to ``outage_wait`` seconds."""
+        first_failure: Optional[float] = None
+        while True:
+            try:
+                return await step()
+            except sa.exc.DBAPIError as error:
+                if not (isinstance(error, sa.exc.OperationalError) or error.connection_invalidated):
+                    raise
+                now = time.monotonic()
+                first_failure = first_failure or now
+                if now - first_failure >= self.outage_wait:
+                    logger.error("tracker store: database not reachable for %.0f s, could not %s a conversation",
+                                 self.outage_wait, what)
+                    raise
+                if now == first_failure:
+                    logger.warning("tracker store: database not reachable (%s); waiting up to %.0f s",
+                                   str(error.orig).strip().splitlines()[0] if error.orig else error, self.outage_wait)
+                await asyncio.sleep(RETRY_S)
 
     def to_store(self, event: Event) -> Event:
         """User messages masked and cut, session metadata dropped (``private_event``)."""

@@ -7,7 +7,7 @@ from scripts import credentials
 
 def test_without_variables_only_web_channels() -> None:
     creds, enabled = credentials.compose({})
-    assert enabled == [] and "rest" in creds
+    assert enabled == [] and "channels.rest.RestInput" in creds
     assert not any("telegram" in key or "facebook" in key for key in creds)
 
 

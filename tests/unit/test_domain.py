@@ -52,7 +52,7 @@ NLU_FILES = {str(path.relative_to(ROOT)): nlu_intents(*path.relative_to(ROOT).pa
 
 def test_every_response_is_used_by_a_rule_story_or_action() -> None:
     used = set()
-    code = [*(ROOT / "actions").glob("*.py"), *(ROOT / "channels").glob("*.py"), *(ROOT / "components").glob("*.py")]
+    code = [path for folder in ("actions", "channels", "components", "rasa_internals") for path in (ROOT / folder).glob("*.py")]
     for path in list((ROOT / "data").glob("*.yml")) + code:
         used |= set(re.findall(r"utter_[a-z_]+", path.read_text(encoding="utf-8")))
     prefixes = {u for u in used if u.endswith("_")}  # f"utter_line_{field}" in render.py
@@ -72,6 +72,17 @@ def test_crisis_reply_numbers_are_the_sourced_emergency_numbers() -> None:
     assert {"112", "110", "0800 111 0 111", "116 016"} <= set(numbers)
     for number in numbers:
         assert number in sourced, number
+
+
+def test_reply_without_action_server_points_to_the_sourced_human_fallback() -> None:
+    """utter_actions_unavailable is static (the action server is down), so its link is checked against the
+    offerings of the topic the bot points to after misunderstandings (role ``human_fallback``)."""
+    _, _, roles = load_topic_file()
+    files = (ROOT / "knowledge" / "offerings").glob(f"{roles.human_fallback}.*yml")
+    sourced = "".join(f.read_text(encoding="utf-8") for f in files)
+    for variant in DOMAIN["responses"]["utter_actions_unavailable"]:
+        links = re.findall(r"https?://\S+", variant["text"])
+        assert links and all(f'web: "{link}"' in sourced for link in links), variant["text"]
 
 
 def test_crisis_reply_comes_first_in_its_rule() -> None:
