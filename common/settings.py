@@ -96,7 +96,7 @@ GROUPS: Dict[str, List[Setting]] = {
         Setting("REDIS_HOST", "", "deploy/endpoints.yml", "Redis-Host des Lock-Stores."),
         Setting("REDIS_PORT", "6379", "deploy/endpoints.yml", "Redis-Port."),
         Setting("REDIS_PASSWORD", "", "deploy/endpoints.yml", "Redis-Passwort.", secret=True),
-        Setting("LOCK_LEASE_SECONDS", "3", "stores/lock_store.py",
+        Setting("LOCK_LEASE_SECONDS", "2", "stores/lock_store.py",
                 "Lebensdauer eines Gesprächs-Locks, die der Server erneuert, solange er arbeitet. Stirbt ein "
                 "Server, ist sein Lock spätestens nach dieser Zeit frei."),
     ],

@@ -83,7 +83,13 @@ class Result:
         statuses: Dict[str, int] = {}
         for r in failed:
             statuses[r.status or "?"] = statuses.get(r.status or "?", 0) + 1
+        latencies = sorted(r.end - r.start for r in self.requests)
+        slowest = sorted(self.requests, key=lambda r: r.start - r.end)[:3]
         return {"fault": self.fault.name, "requests": len(self.requests), "failed": len(failed),
+                "latency_p50_s": round(latencies[len(latencies) // 2], 2),
+                "latency_p95_s": round(latencies[int(len(latencies) * 0.95)], 2),
+                "slowest": [f"{r.end - r.start:.2f}s at fault{r.start - self.fault.start:+.1f}s {r.status}"
+                            for r in slowest],
                 "failed_statuses": statuses, "in_flight_at_fault": len(flight),
                 "failed_beyond_in_flight": len(failed) - len(flight),
                 "failed_beyond_in_flight_pct": round(100 * (len(failed) - len(flight)) / len(self.requests), 2),

@@ -18,7 +18,7 @@ Why not Rasa's ``RedisLockStore`` as it is:
 * A Redis restart or a short outage is a ``LockError`` for every message at that moment.
 
 Here every step is one Lua script that Redis runs atomically (first come, first served;
-expiry by Redis' clock). A ticket is a *lease* of ``LOCK_LEASE_SECONDS`` (3 s) that a thread
+expiry by Redis' clock). A ticket is a *lease* of ``LOCK_LEASE_SECONDS`` (2 s) that a thread
 of the server renews every third of it while the message is waiting or being handled, so
 a ticket of a dead server lapses within seconds, and a living server keeps its lock however
 long the message takes. When Redis cannot be reached, a message waits for it up to

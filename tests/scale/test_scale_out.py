@@ -12,10 +12,9 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import psycopg2
-import pytest
 import requests
 
 from scripts import scale
@@ -122,12 +121,6 @@ def upstreams(stack: scale.Stack, conversations: List["Conversation"]) -> Dict[s
         if wanted <= set(seen) or time.monotonic() > deadline:
             return seen
         time.sleep(0.1)
-
-
-@pytest.fixture(scope="module")
-def stack() -> Iterator[scale.Stack]:
-    with scale.running(servers=2) as running:
-        yield running
 
 
 def test_api_needs_the_token(stack: scale.Stack) -> None:
