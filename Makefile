@@ -151,8 +151,8 @@ lint: install
 test-unit: install
 	$(BIN)/python -m pytest -q tests/unit
 
-# Tests that start processes (action server, retention command, Rasa's command line).
-test-integration: install
+# Tests that start processes (action server, retention and report commands, Rasa's command line, PostgreSQL).
+test-integration: install services
 	$(BIN)/python -m pytest -q tests/integration
 
 test-nlu: install

@@ -146,38 +146,41 @@ def events_of(talk: Talk) -> List[Event]:
     return events
 
 
+def fill(tracker_store: PrivacyTrackerStore, domain: Domain, knowledge: Knowledge) -> List[Talk]:
+    """Save ``talks`` through the store (masked), then one unmasked row of today and one 40 days old."""
+    written_talks = talks(knowledge)
+    for talk in written_talks:
+        tracker = asyncio.run(tracker_store.retrieve(talk.sender)) if talk.new_session else None
+        if tracker is None:
+            tracker = DialogueStateTracker.from_events(talk.sender, [], domain.slots)
+        for event in events_of(talk):
+            tracker.update(event)
+        asyncio.run(tracker_store.save(tracker))
+    # masking missed something: the row as an older or faulty store would have written it
+    with tracker_store.engine.begin() as connection:
+        for sender, text, stamp in (("raw", f"ich heiße {NAME}, {PHONE}, {EMAIL}", _ts(0, 500)),
+                                    ("old", "Deutschkurs vor langer Zeit", _ts(40, 0))):
+            data = {"event": "user", "timestamp": stamp, "text": text, "input_channel": "rest",
+                    "parse_data": {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3},
+                                   "entities": []}}
+            connection.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, intent_name, data) "
+                                       "VALUES (:s, 'user', :t, 'nlu_fallback', :d)"),
+                               {"s": sender, "t": stamp, "d": json.dumps(data)})
+    return written_talks
+
+
 @pytest.fixture(scope="module")
 def written(tmp_path_factory: pytest.TempPathFactory, knowledge: Knowledge) -> Dict[str, Any]:
-    """A SQLite store with ``TALKS`` saved through PrivacyTrackerStore, one unmasked row and one old row."""
+    """A SQLite store with ``talks`` saved through PrivacyTrackerStore, one unmasked row and one old row."""
     path = tmp_path_factory.mktemp("store") / "conversations.db"
-    domain = Domain.load(str(ROOT / "domain.yml"))
     env = {"DB_DIALECT": "sqlite", "DB_NAME": str(path)}
     with pytest.MonkeyPatch.context() as patch:
         for var in settings.DB_VARS.values():
             patch.delenv(var, raising=False)
         for name, value in env.items():
             patch.setenv(name, value)
-        tracker_store = PrivacyTrackerStore(domain=domain)
-        written_talks = talks(knowledge)
-        for talk in written_talks:
-            tracker = asyncio.run(tracker_store.retrieve(talk.sender)) if talk.new_session else None
-            if tracker is None:
-                tracker = DialogueStateTracker.from_events(talk.sender, [], domain.slots)
-            for event in events_of(talk):
-                tracker.update(event)
-            asyncio.run(tracker_store.save(tracker))
-        # masking missed something: the row as an older or faulty store would have written it
-        old = _ts(40, 0)
-        with tracker_store.engine.begin() as connection:
-            for sender, text, stamp in (("raw", "ich heiße " + NAME + ", " + PHONE + ", " + EMAIL, _ts(0, 500)),
-                                        ("old", "Deutschkurs vor langer Zeit", old)):
-                data = {"event": "user", "timestamp": stamp, "text": text, "input_channel": "rest",
-                        "parse_data": {"text": text, "intent": {"name": "nlu_fallback", "confidence": 0.3},
-                                       "entities": []}}
-                connection.execute(sa.text("INSERT INTO events (sender_id, type_name, timestamp, intent_name, data) "
-                                           "VALUES (:s, 'user', :t, 'nlu_fallback', :d)"),
-                                   {"s": sender, "t": stamp, "d": json.dumps(data)})
-        return {"path": path, "env": env, "talks": written_talks}
+        domain = Domain.load(str(ROOT / "domain.yml"))
+        return {"path": path, "env": env, "talks": fill(PrivacyTrackerStore(domain=domain), domain, knowledge)}
 
 
 @pytest.fixture(scope="module")
