@@ -15,7 +15,7 @@ import matplotlib
 matplotlib.use("Agg")  # no display; must precede any pyplot import anywhere  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 
-from reporting.figures import SCOPES, Report  # noqa: E402
+from reporting.figures import NOT_RECORDED, SCOPES, Report  # noqa: E402
 
 BLUE, LIGHT, GREEN, RED, GREY, ORANGE = "#005a9c", "#9cc3e6", "#2e7d32", "#c62828", "#9e9e9e", "#e07b00"
 MAX_BARS = 12
@@ -71,7 +71,7 @@ def per_day(report: Report) -> Optional[str]:
 
 
 def _barh(key: str, title: str, labels: Sequence[str], series: List[Sequence[int]], names: Sequence[str],
-          colors: Sequence[str], description: str) -> Optional[str]:
+          colors: Sequence[str], description: str, legend: bool = False) -> Optional[str]:
     if not labels:
         return None
     figure = _figure(len(labels))
@@ -84,7 +84,7 @@ def _barh(key: str, title: str, labels: Sequence[str], series: List[Sequence[int
     axes.set_yticks(positions)
     axes.set_yticklabels(labels)
     axes.xaxis.get_major_locator().set_params(integer=True)
-    if len(series) > 1:
+    if len(series) > 1 or legend:
         axes.legend(frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.12 * 6 / (len(labels) + 5)),
                     ncol=len(series), fontsize=9)
     _style(axes, "x")
@@ -105,17 +105,13 @@ def topics(report: Report) -> Optional[str]:
 def places(report: Report) -> Optional[str]:
     table = report.tables["orte"]
     rows = _top(table.rows)
-    scopes = list(SCOPES.values())
-    columns = [table.columns.index(s) for s in scopes]
-    series = [[r[c] for r in rows] for c in columns]
-    unrecorded = [r[1] - sum(r[c] for c in columns) for r in rows]
-    if any(unrecorded):
-        series.append(unrecorded)
-        scopes.append("nicht erfasst")
-    return _barh("chart-places", "Orte nach Kreis", [r[0] for r in rows], series, scopes,
-                 [GREEN, LIGHT, ORANGE, RED, GREY],
+    parts = [(name, [r[table.columns.index(name)] for r in rows], color)
+             for name, color in zip([*SCOPES.values(), NOT_RECORDED], [GREEN, LIGHT, ORANGE, RED, GREY])]
+    parts = [part for part in parts if any(part[1])]  # no legend entry for what did not occur
+    return _barh("chart-places", "Orte nach Kreis", [r[0] for r in rows], [p[1] for p in parts], [p[0] for p in parts],
+                 [p[2] for p in parts],
                  "Antworten je Kreis, geteilt danach, wie örtlich sie waren: "
-                 + ", ".join(f"{r[0]} {r[1]}" for r in rows) + ".")
+                 + ", ".join(f"{r[0]} {r[1]}" for r in rows) + ".", legend=True)
 
 
 def languages(report: Report) -> Optional[str]:

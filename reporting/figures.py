@@ -33,7 +33,8 @@ MAX_SHOWN_CHARS = 300
 
 LANGUAGE_NAMES = {"de": "Deutsch", "en": "Englisch", "tr": "Türkisch", "uk": "Ukrainisch", "ru": "Russisch",
                   "ar": "Arabisch", "fa": "Persisch (Farsi/Dari)"}
-UNKNOWN_LANGUAGE = "nicht erkannt"
+#: No language recognised yet (the bot then answers in German).
+UNKNOWN_LANGUAGE = "nicht erkannt (Antwort auf Deutsch)"
 
 NO_PLACE = "kein Ort genannt"
 WHOLE_HESSEN = "ganz Hessen"
@@ -156,15 +157,17 @@ def places(conversations: List[Conversation], where: Places) -> Table:
     for label in order:
         scopes = counts[label]
         recorded = sum(n for scope, n in scopes.items() if scope != NOT_RECORDED)
-        rows.append([label, sum(scopes.values())] + [scopes[s] for s in SCOPES]
+        rows.append([label, sum(scopes.values())] + [scopes[s] for s in SCOPES] + [scopes[NOT_RECORDED]]
                     + [share(scopes["local"] + scopes["regional"], recorded),
                        ", ".join(f"{name} ({n})" for name, n in sorted(towns[label].items(),
                                                                         key=lambda t: (-t[1], t[0])))])
     return Table("orte", "Orte nach Kreis",
                  "Antworten mit Angeboten nach dem Kreis (oder der kreisfreien Stadt) des genannten Orts; wie viele "
                  "eine Stelle vor Ort (örtlich: Gemeinde oder Kreis) oder im Regierungsbezirk (regional) nannten; "
-                 "die Gemeinden mit Anzahl. Nicht erkannte Ortsangaben werden nicht gezeigt, nur gezählt.",
-                 ["Kreis oder Gebiet", "Antworten", *SCOPES.values(), "Anteil örtlich oder regional", "Gemeinden"],
+                 "die Gemeinden mit Anzahl. Nicht erkannte Ortsangaben werden nicht gezeigt, nur gezählt. "
+                 "„nicht erfasst“: Gespräche aus der Zeit, bevor der Bot das aufzeichnete.",
+                 ["Kreis oder Gebiet", "Antworten", *SCOPES.values(), NOT_RECORDED, "Anteil örtlich oder regional",
+                  "Gemeinden"],
                  rows)
 
 
