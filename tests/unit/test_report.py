@@ -385,3 +385,29 @@ def test_sessions_split_conversations_and_slots_carry_over() -> None:
     read = list(conversations.read(data))
     assert [len(c.messages) for c in read] == [1, 1]
     assert [c.messages[0].language for c in read] == ["en", "en"]
+
+
+def test_a_comment_that_is_a_new_question_is_the_comment_and_an_answer() -> None:
+    """The feedback part answers a question typed after "Was hat gefehlt?" as usual and sets
+    ``feedback_comment`` in that answer's events; the text is the comment, not a not-understood question."""
+    stamp = _ts(0, 0)
+    data = [("u", {"event": "user", "timestamp": stamp, "text": "Deutschkurs in Kassel", "parse_data": {}}),
+            ("u", {"event": "action", "timestamp": stamp, "name": "action_find_offerings"}),
+            ("u", {"event": "slot", "timestamp": stamp, "name": "topic", "value": "deutschkurs"}),
+            ("u", {"event": "slot", "timestamp": stamp, "name": "place", "value": "Kassel"}),
+            ("u", {"event": "slot", "timestamp": stamp, "name": "answer_scope", "value": "local"}),
+            ("u", {"event": "user", "timestamp": stamp, "text": '/feedback{"rating":"not_helpful"}', "parse_data": {}}),
+            ("u", {"event": "action", "timestamp": stamp, "name": "action_feedback"}),
+            ("u", {"event": "slot", "timestamp": stamp, "name": "feedback", "value": "not_helpful"}),
+            ("u", {"event": "user", "timestamp": stamp, "text": "Gibt es einen Abendkurs in Baunatal?",
+                   "parse_data": {"intent": {"name": "ask_deutschkurs", "confidence": 0.5}}}),
+            ("u", {"event": "action", "timestamp": stamp, "name": "action_find_offerings"}),
+            ("u", {"event": "slot", "timestamp": stamp, "name": "topic", "value": "deutschkurs"}),
+            ("u", {"event": "slot", "timestamp": stamp, "name": "place", "value": "Baunatal"}),
+            ("u", {"event": "slot", "timestamp": stamp, "name": "feedback_comment", "value": True})]
+    [talk] = conversations.read(data)
+    assert [(a.topic, a.place, a.scope) for a in talk.answers] == [("deutschkurs", "Kassel", "local"),
+                                                                    ("deutschkurs", "Baunatal", None)]
+    assert [(r.rating, r.topic, r.place, r.comment) for r in talk.ratings] == [
+        ("not_helpful", "deutschkurs", "Kassel", "Gibt es einen Abendkurs in Baunatal?")]
+    assert talk.messages[-1].comment and figures._reason(talk.messages[-1], figures.LOW_CONFIDENCE) is None
