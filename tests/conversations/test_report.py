@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
+from browser_support import axe_violations
 from conftest import ROOT, Bot, running_bot
 
 from actions import config, routes
@@ -194,6 +195,7 @@ def test_screenshot_of_the_report(report: Dict[str, Any], browser: Any) -> None:
     page.goto(report["html"].resolve().as_uri())
     assert page.locator("h1").inner_text() == "Bericht für die Redaktion"
     assert page.locator("svg[role=img]").count() >= 4
+    assert axe_violations(page) == []  # WCAG 2.2 AA and best practice (axe-core, as for the widget)
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     page.close()

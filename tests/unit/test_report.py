@@ -411,3 +411,14 @@ def test_a_comment_that_is_a_new_question_is_the_comment_and_an_answer() -> None
     assert [(r.rating, r.topic, r.place, r.comment) for r in talk.ratings] == [
         ("not_helpful", "deutschkurs", "Kassel", "Gibt es einen Abendkurs in Baunatal?")]
     assert talk.messages[-1].comment and figures._reason(talk.messages[-1], figures.LOW_CONFIDENCE) is None
+
+
+def test_a_period_without_conversations_gives_a_page_that_says_so(knowledge: Knowledge) -> None:
+    from reporting import output
+
+    report = figures.build([], knowledge, dt.date(2026, 1, 1), dt.date(2026, 1, 3), "SQLite")
+    page = output.html(report)
+    assert [row[1:] for row in report.tables["tage"].rows] == [[0, 0]] * 3
+    empty = [key for key, table in report.tables.items() if not table.rows]
+    assert page.count("Keine Einträge in diesem Zeitraum.") == len(empty) and "fragen" in empty
+    assert "<svg" not in page  # nothing to draw
