@@ -30,7 +30,7 @@ COPY --from=widget /app/widget/node_modules widget/node_modules
 # only ever loads this model (never one uploaded through the API; see docs/sicherheit.md).
 RUN .venv/bin/rasa train --fixed-model-name integrationsbot --out models \
     && rm -rf .rasa/cache \
-    && mkdir -p var logs build .rasa && chown -R bot:bot var logs build .rasa
+    && mkdir -p var logs build .rasa reports && chown -R bot:bot var logs build .rasa reports
 USER bot
 EXPOSE 5005
 HEALTHCHECK --interval=30s --timeout=10s --start-period=180s \

@@ -29,6 +29,7 @@ help:
 	@echo "make validate / make stale / make readability / make coverage / make gazetteer / make evaluate"
 	@echo "make scale  - 2 Rasa servers behind nginx (PostgreSQL, Redis);  make bench - benchmark -> docs/benchmarks.md"
 	@echo "make retention - delete conversations older than 30 days;  make audit - pip-audit of the lock"
+	@echo "make report - editors' report of the last 30 days -> reports/report-<date>.html (SINCE=, DAYS=, CSV=1)"
 
 # --- installation -----------------------------------------------------------------
 $(VENV)/.installed: requirements.lock scripts/build_spacy_de.py
@@ -150,8 +151,8 @@ lint: install
 test-unit: install
 	$(BIN)/python -m pytest -q tests/unit
 
-# Tests that start processes (action server, retention command, Rasa's command line).
-test-integration: install
+# Tests that start processes (action server, retention and report commands, Rasa's command line, PostgreSQL).
+test-integration: install services
 	$(BIN)/python -m pytest -q tests/integration
 
 test-nlu: install
@@ -188,6 +189,13 @@ evaluate: install nlu-places
 .PHONY: retention audit
 retention: install
 	$(BIN)/python -m stores.retention $(if $(DAYS),--days $(DAYS))
+
+# Editors' report (docs/bericht.md): masked, aggregated figures of the stored conversations ->
+# reports/report-<last day>.html. SINCE=2026-11-01 first day, DAYS=7 length (default 30 up to today),
+# CSV=1 also the tables as CSV files (reports/report-<last day>/).
+.PHONY: report
+report: install
+	$(BIN)/python -m scripts.report $(if $(SINCE),--since $(SINCE)) $(if $(DAYS),--days $(DAYS)) $(if $(CSV),--csv)
 
 # Known vulnerabilities of the pinned packages (pip-audit, pinned, in its own venv).
 PIP_AUDIT_VERSION := 2.10.1

@@ -12,7 +12,8 @@ from common import settings
 from scripts import credentials
 
 ROOT = Path(__file__).resolve().parents[2]
-PYTHON_FOLDERS = ("actions", "channels", "common", "components", "ops", "rasa_internals", "scripts", "stores")
+PYTHON_FOLDERS = ("actions", "channels", "common", "components", "ops", "rasa_internals", "reporting", "scripts",
+                  "stores")
 #: Variables of the operating system, Python, TensorFlow, Sanic and the postgres image: not the bot's settings.
 FOREIGN = {"PATH", "PWD", "HOME", "PYTHONPATH", "POSTGRES_DB", "POSTGRES_USER", "POSTGRES_PASSWORD"}
 
