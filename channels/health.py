@@ -12,6 +12,14 @@ JSON with one entry per part the bot needs, and HTTP 200 only if all are up, els
   configured (Rasa silently falls back to an in-memory store if the class cannot be loaded);
 * lock_store: Redis answers ``PING`` when a Redis lock store is configured.
 
+Probes (docs/betrieb.md, "Kubernetes"): ``?probe=live`` answers 200 as long as the server
+answers at all (liveness: restart only a hung process), ``?probe=ready`` answers 200 once the
+model is loaded (readiness). Neither depends on the database, Redis or the action server:
+those are shared by all servers, so a probe that failed with them would take every server
+out of the load balancer (or restart them all) during a short outage that the servers
+bridge themselves (they wait for the database and Redis, and answer honestly without the
+action server). The full report without ``probe`` is for monitoring and alerts.
+
 Rasa's own ``GET /`` only says that the web server runs, and its ``/status`` belongs to
 the HTTP API, which is off (docs/sicherheit.md). ``rasa`` names Rasa's version and the
 performance patches active (rasa_internals). The answer names no conversation and no
@@ -111,6 +119,13 @@ class HealthChannel(InputChannel):
 
         @blueprint.route("/", methods=["GET"])
         async def report(request: Request) -> HTTPResponse:
+            probe = request.args.get("probe")
+            if probe == "live":
+                return response.json({"status": "ok"}, headers={"Cache-Control": "no-store"})
+            if probe == "ready":
+                model = check_model(agent_of(request.app))
+                return response.json({"status": "ok" if model["ok"] else "error", "checks": {"model": model}},
+                                     status=200 if model["ok"] else 503, headers={"Cache-Control": "no-store"})
             result = await health(agent_of(request.app))
             return response.json(result, status=200 if result["status"] == "ok" else 503,
                                  headers={"Cache-Control": "no-store"})

@@ -58,6 +58,7 @@ class Fault:
     name: str
     start: float = 0.0
     end: float = 0.0
+    crash: bool = False         #: a process died (start..end: from the signal until it was gone)
 
 
 @dataclass
@@ -70,8 +71,10 @@ class Result:
         return [r for r in self.requests if not r.acknowledged]
 
     def in_flight(self) -> List[Request]:
-        """Failed requests that were already being handled when the fault began."""
-        return [r for r in self.failed() if r.start <= self.fault.start <= r.end]
+        """Failed requests that were already under way when the fault happened: sent before it began
+        (for a crash: before the process was gone) and not answered before it began."""
+        sent_by = self.fault.end if self.fault.crash else self.fault.start
+        return [r for r in self.failed() if r.start <= sent_by and r.end >= self.fault.start]
 
     def wait_after_fault(self, request: Request) -> float:
         """How long ``request`` was still waiting after the fault had ended."""
@@ -192,7 +195,7 @@ def check_store(stack: scale.Stack, result: Result, conversation: str) -> List[s
 
 def kill_rasa(stack: scale.Stack) -> Callable[[Fault], None]:
     def inject(fault: Fault) -> None:
-        fault.start = time.monotonic()
+        fault.start, fault.crash = time.monotonic(), True
         stack.kill("rasa-1")
         fault.end = time.monotonic()
     return inject
