@@ -28,6 +28,7 @@ help:
 	@echo "make shell  - chat in the terminal";  echo "make train  - train a model if data changed"
 	@echo "make validate / make stale / make readability / make coverage / make gazetteer / make evaluate"
 	@echo "make scale  - 2 Rasa servers behind nginx (PostgreSQL, Redis);  make bench - benchmark -> docs/benchmarks.md"
+	@echo "make faults - faults under load (servers, database, Redis, action server) -> docs/ausfaelle.md"
 	@echo "make retention - delete conversations older than 30 days;  make audit - pip-audit of the lock"
 	@echo "make report - editors' report of the last 30 days -> reports/report-<date>.html (SINCE=, DAYS=, CSV=1)"
 
@@ -122,9 +123,14 @@ shell: train
 	@scripts/run_bot.sh shell
 
 # Scale-out locally: PostgreSQL, Redis, action server, 2 Rasa servers, nginx on :8080 (docs/skalierung.md).
-.PHONY: scale bench
+.PHONY: scale bench faults
 scale: train scale-deps
 	@$(BIN)/python -m scripts.scale
+
+# Faults under load (action server, PostgreSQL, Redis stopped for 5 s, a Rasa server killed) with
+# 10 conversations x 150 messages -> docs/ausfaelle.md (about 15 minutes).
+faults: train scale-deps
+	$(BIN)/python -m scripts.faults --write
 
 # Benchmark against a stock `rasa init` bot, and this bot with fewer Rasa patches -> docs/benchmarks.md
 # (~25 min on 2 cores; BENCH_ARGS=--quick for a rough run)

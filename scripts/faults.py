@@ -1,6 +1,7 @@
 """Faults under load: kill a Rasa server, restart PostgreSQL or Redis, stop the action server.
 
-    python -m scripts.faults kill-rasa [--conversations 10] [--messages 150] [--after 4]
+    python -m scripts.faults [kill-rasa postgres redis actions] [--conversations 10] [--messages 150] [--write]
+    make faults     # all four, with the load of issue 16, -> docs/ausfaelle.md
 
 Starts the scale-out setup (scripts/scale.py), lets simulated users talk through nginx (each
 conversation sends its next message when the previous one is answered; some send two at once),
@@ -8,7 +9,7 @@ injects one fault after ``--after`` seconds, and reports what the users saw: fai
 requests in flight at the fault, the longest wait after the fault, and whether the tracker
 store holds every acknowledged message exactly once, in order, with its replies.
 The fault tests (tests/scale/test_faults.py) use :func:`run_load` and :func:`check_store`
-with a smaller load; ``--json`` prints the figures for docs/betrieb.md.
+with a smaller load.
 """
 from __future__ import annotations
 
@@ -19,12 +20,15 @@ import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Dict, List, Tuple
 
 import psycopg2
 import requests
 
 from scripts import scale
+
+ROOT = Path(__file__).resolve().parent.parent
 
 #: What the simulated users say, in turn (each message differs from the one before it).
 MESSAGES = ["Hallo", "Ich suche einen Deutschkurs in Kassel", "und die Telefonnummer?", "Menü",
@@ -226,30 +230,82 @@ def injector(stack: scale.Stack, name: str, seconds: float = 5.0) -> Callable[[F
     raise ValueError(name)
 
 
-FAULTS = ("kill-rasa", "postgres", "redis", "actions")
+#: In this order, on one setup: the crash comes last (the killed server is started again after it).
+FAULTS = ("actions", "postgres", "redis", "kill-rasa")
+REPORT = ROOT / "docs" / "ausfaelle.md"
+
+
+def measure(stack: scale.Stack, fault: str, args: argparse.Namespace) -> Dict[str, Any]:
+    """One fault under the load of ``args``; the figures, with the tracker-store check and nginx's view."""
+    error_log = stack.folder / "nginx" / "error.log"
+    errors_before = error_log.read_text().count("no live upstreams")
+    result, ids = run_load(stack, injector(stack, fault, args.outage), fault, args.conversations, args.messages,
+                           args.after, args.paired)
+    figures = result.figures()
+    problems = {c: p for c in ids if (p := check_store(stack, result, c))}
+    figures["conversations_with_store_problems"] = len(problems)
+    figures["store_problems"] = [p for ps in problems.values() for p in ps][:5]
+    figures["nginx_no_live_upstreams"] = error_log.read_text().count("no live upstreams") - errors_before
+    if fault == "kill-rasa":
+        stack.start_again("rasa-1")
+    return figures
+
+
+def write_report(rows: List[Dict[str, Any]], args: argparse.Namespace, took_s: float) -> None:
+    """docs/ausfaelle.md from the measured figures."""
+    names = {"actions": f"Action-Server {args.outage:.0f} s weg", "postgres": f"PostgreSQL {args.outage:.0f} s gestoppt",
+             "redis": f"Redis {args.outage:.0f} s gestoppt (danach leer)", "kill-rasa": "Rasa-Server `kill -9`"}
+    lines = [
+        "# Ausfälle unter Last: Messwerte",
+        "",
+        f"Erzeugt mit `make faults` (`scripts/faults.py`) am {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; "
+        f"der Lauf dauerte {took_s / 60:.1f} Minuten. Nicht von Hand ändern.",
+        "",
+        f"Last: {args.conversations} Gespräche × {args.messages} Nachrichten über nginx auf 2 Rasa-Server "
+        f"(PostgreSQL, Redis), jede Nachricht nach der Antwort auf die vorige, {args.paired} Gespräche schicken "
+        f"je zwei Nachrichten zugleich; die Störung beginnt nach {args.after:.0f} s. Alle vier Störungen "
+        "nacheinander auf demselben Aufbau. Was die Größen bedeuten und was zu tun ist: "
+        "[betrieb.md](betrieb.md#störungen-was-nutzer-merken-was-im-log-steht-was-zu-tun-ist).",
+        "",
+        "| Störung | Anfragen | gescheitert | davon im Moment der Störung unterwegs | darüber hinaus | "
+        "längste Wartezeit nach der Störung | p50 / p95 Antwortzeit | Gespräche mit Fehlern im Speicher | "
+        "nginx ohne Server |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for row in rows:
+        lines.append(
+            f"| {names[row['fault']]} | {row['requests']} | {row['failed']} "
+            f"{json.dumps(row['failed_statuses']) if row['failed'] else ''} | {row['in_flight_at_fault']} | "
+            f"{row['failed_beyond_in_flight']} ({row['failed_beyond_in_flight_pct']} %) | "
+            f"{row['longest_wait_after_fault_s']} s | {row['latency_p50_s']} / {row['latency_p95_s']} s | "
+            f"{row['conversations_with_store_problems']} | {row['nginx_no_live_upstreams']} |")
+    lines += ["", "Langsamste Anfragen (Dauer, Beginn relativ zur Störung, HTTP-Status):", ""]
+    lines += [f"- {names[row['fault']]}: {'; '.join(row['slowest'])}" for row in rows]
+    REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("fault", choices=FAULTS)
+    parser.add_argument("faults", nargs="*", help=f"faults to inject, in this order (default: {' '.join(FAULTS)})")
     parser.add_argument("--conversations", type=int, default=10)
     parser.add_argument("--messages", type=int, default=150)
     parser.add_argument("--after", type=float, default=4.0)
-    parser.add_argument("--paired", type=int, default=0, help="conversations that send two messages at once")
+    parser.add_argument("--paired", type=int, default=2, help="conversations that send two messages at once")
     parser.add_argument("--outage", type=float, default=5.0, help="seconds a stopped service stays down")
-    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--write", action="store_true", help=f"write {REPORT.relative_to(ROOT)}")
     args = parser.parse_args()
-    for run in range(args.runs):
-        with scale.running(servers=2) as stack:
-            result, ids = run_load(stack, injector(stack, args.fault, args.outage), args.fault,
-                                   args.conversations, args.messages, args.after, args.paired)
-            figures = result.figures()
-            problems = {c: p for c in ids if (p := check_store(stack, result, c))}
-            figures["conversations_with_store_problems"] = len(problems)
-            figures["store_problems"] = [p for ps in problems.values() for p in ps][:5]
-            error_log = stack.folder / "nginx" / "error.log"
-            figures["nginx_no_live_upstreams"] = error_log.read_text().count("no live upstreams")
-            print(json.dumps({"run": run + 1, **figures}, ensure_ascii=False), flush=True)
+    args.faults = args.faults or list(FAULTS)
+    unknown = [f for f in args.faults if f not in FAULTS]
+    if unknown:
+        parser.error(f"unknown fault {', '.join(unknown)}; known: {', '.join(FAULTS)}")
+    started = time.monotonic()
+    rows = []
+    with scale.running(servers=2) as stack:
+        for fault in args.faults:
+            rows.append(measure(stack, fault, args))
+            print(json.dumps(rows[-1], ensure_ascii=False), flush=True)
+    if args.write:
+        write_report(rows, args, time.monotonic() - started)
 
 
 if __name__ == "__main__":

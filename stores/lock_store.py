@@ -172,13 +172,13 @@ class AtomicRedisLockStore(RedisLockStore):
                 keys=ticket.keys, args=[self.lease_ms, uuid.uuid4().hex, ticket.number, ticket.epoch,
                                         1 if holding else 0])
             if _text(epoch) != ticket.epoch:
-                logger.warning("lock store: Redis lost its tickets (restart?); conversation %s re-registered%s",
-                               ticket.conversation_id, " as holder" if holding else "")
+                logger.warning("lock store: Redis lost its tickets (restart?); a %s message re-registered",
+                               "running" if holding else "waiting")
             ticket.number, ticket.epoch = int(number), _text(epoch)
             ticket.state = 1 if holding and int(state) >= 0 else int(state)
             if holding and int(state) < 0:
-                logger.error("lock store: the lease of conversation %s lapsed while its message was handled "
-                             "(the server did not renew it for %.1f s)", ticket.conversation_id, self.lease_ms / 1000)
+                logger.error("lock store: a lease lapsed while its message was handled (the server did not "
+                             "renew it for %.1f s)", self.lease_ms / 1000)
 
     def _give_back(self, ticket: Ticket) -> None:
         with ticket.guard:
@@ -255,7 +255,7 @@ class AtomicRedisLockStore(RedisLockStore):
             try:
                 self._give_back(ticket)
             except redis.exceptions.RedisError as error:  # the lease lapses by itself
-                logger.warning("lock store: could not give back the lock of %s: %s", conversation_id, error)
+                logger.warning("lock store: could not give back a lock (it lapses by itself): %s", error)
 
 
 def _text(value: Any) -> Text:
