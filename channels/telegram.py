@@ -31,6 +31,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from channels.failure import reporting_failures
 from channels.text_format import plain
 from common.language import LANGUAGE_HINT
 
@@ -91,7 +92,9 @@ class TelegramChannel(TelegramInput):
         return channel
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        telegram_webhook = super().blueprint(on_new_message)
+        # A message that cannot be handled (database down) gets utter_technical_error, and
+        # Telegram an OK: it would otherwise deliver the update again and again (channels/failure.py).
+        telegram_webhook = super().blueprint(reporting_failures(on_new_message))
 
         @telegram_webhook.middleware("request")
         async def only_telegram(request: Request) -> Optional[HTTPResponse]:

@@ -202,3 +202,49 @@ def test_graph_errors_are_the_ones_rasa_raises(tmp_path: Path) -> None:
             run(inputs={"__x__": 1}, targets=["bad"])
         with pytest.raises(GraphRunError, match="clashes with a node name"):
             run(inputs={"__x__": "a"}, targets=["a"])
+
+
+# --- fault repairs (rasa_internals/resilience.py), installed above by install() ---------------------
+
+def test_tracker_store_errors_reach_the_channel_instead_of_an_in_memory_fallback() -> None:
+    from rasa.core.agent import Agent
+    from rasa.core.tracker_store import InMemoryTrackerStore
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    class Down(InMemoryTrackerStore):
+        async def retrieve(self, sender_id: str) -> None:
+            raise ConnectionError("database down")
+
+        async def save(self, tracker: DialogueStateTracker) -> None:
+            raise ConnectionError("database down")
+
+    store = Agent._create_tracker_store(Down(Domain.empty()), Domain.empty())
+    with pytest.raises(ConnectionError):
+        asyncio.run(store.retrieve("u1"))
+    with pytest.raises(ConnectionError):
+        asyncio.run(store.save(DialogueStateTracker("u1", [])))
+
+
+def test_an_unreachable_action_server_gives_the_honest_reply_in_the_users_language() -> None:
+    from rasa.core.channels.channel import CollectingOutputChannel
+    from rasa.core.nlg import TemplatedNaturalLanguageGenerator
+    from rasa.shared.core.domain import Domain
+    from rasa.shared.core.events import BotUttered
+    from rasa.shared.core.trackers import DialogueStateTracker
+
+    from rasa_internals.resilience import UNAVAILABLE_RESPONSE
+
+    domain = Domain.from_path(ROOT / "domain.yml")
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    action = RemoteAction("action_find_offerings", EndpointConfig(f"http://127.0.0.1:{port}/webhook"))
+    tracker = DialogueStateTracker.from_events("u1", [SlotSet("language", "en")], domain.slots)
+    events = asyncio.run(action.run(CollectingOutputChannel(), TemplatedNaturalLanguageGenerator(domain.responses),
+                                    tracker, domain))
+    [reply] = events
+    english = [v["text"] for v in domain.responses[UNAVAILABLE_RESPONSE] if v.get("condition")
+               and v["condition"][0]["value"] == "en"]
+    assert isinstance(reply, BotUttered) and [reply.text] == english
+    assert "https://www.mbeon.de" in reply.text
