@@ -230,3 +230,66 @@ def test_retention_deletes_old_conversations_and_keeps_recent_ones(db: Path, dom
     assert retention.purge(store, 30, now=now) == (0, 0)
     with pytest.raises(ValueError):
         retention.purge(store, 0)
+
+
+def _outage() -> Exception:
+    import sqlalchemy as sa
+
+    return sa.exc.OperationalError("INSERT", {}, Exception("server closed the connection unexpectedly"))
+
+
+def test_a_write_during_a_database_restart_is_retried_and_stored_exactly_once(db: Path, domain: Domain,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    store = PrivacyTrackerStore(domain=domain)
+    asyncio.run(store.save(conversation("u9", domain, [user("Hallo")])))
+    tracker = asyncio.run(store.retrieve("u9"))
+    tracker.update(user("Und in Marburg?"))
+    tracker.update(BotUttered("Angebote für Marburg"))
+    real_row, failures = PrivacyTrackerStore._row, [2]
+
+    def row_while_the_database_restarts(sender_id: str, event: Event) -> dict:
+        if failures[0]:
+            failures[0] -= 1
+            raise _outage()
+        return real_row(sender_id, event)
+
+    monkeypatch.setattr(PrivacyTrackerStore, "_row", staticmethod(row_while_the_database_restarts))
+    asyncio.run(store.save(tracker))
+    stored = [r["data"].get("text") for r in rows(db, "u9") if r["type"] in ("user", "bot")]
+    assert stored == ["Hallo", "Und in Marburg?", "Angebote für Marburg"] and failures == [0]
+
+
+def test_a_database_that_stays_away_is_an_error_after_the_outage_wait(db: Path, domain: Domain) -> None:
+    store = PrivacyTrackerStore(domain=domain)
+    store.outage_wait, calls = 0.6, []
+
+    async def down() -> None:
+        calls.append(time.monotonic())
+        raise _outage()
+
+    with pytest.raises(Exception, match="server closed the connection"):
+        asyncio.run(store._reaching_database(down, "read"))
+    assert 0.6 <= calls[-1] - calls[0] < 1.2 and len(calls) >= 3
+
+
+def test_a_write_whose_commit_arrived_but_whose_answer_was_lost_is_not_stored_twice(db: Path, domain: Domain) -> None:
+    import contextlib
+
+    store = PrivacyTrackerStore(domain=domain)
+    asyncio.run(store.save(conversation("u10", domain, [user("Hallo")])))
+    tracker = asyncio.run(store.retrieve("u10"))
+    tracker.update(user("Und in Kassel?"))
+    real_scope, lost = store.session_scope, [1]
+
+    @contextlib.contextmanager
+    def scope_losing_the_answer_once():  # the INSERT is committed, then the connection breaks
+        with real_scope() as session:
+            yield session
+        if lost[0]:
+            lost[0] -= 1
+            raise _outage()
+
+    store.session_scope = scope_losing_the_answer_once
+    asyncio.run(store.save(tracker))
+    stored = [r["data"].get("text") for r in rows(db, "u10") if r["type"] == "user"]
+    assert stored == ["Hallo", "Und in Kassel?"] and lost == [0]
