@@ -183,8 +183,10 @@ class ActionFindOfferings(Action):
         if not offerings:
             turn.add({"response": "utter_no_offerings"})
         links = [] if question_ids else routes.place_links(knowledge, topic.id, None if outside else place)
+        # What follows the cards counts too: the place question, or the question whether the answer helped.
+        closing = "utter_ask_place" if ask_place else "utter_ask_feedback"
         shown, left = answer.fill(turn, offerings, links, config.MAX_OFFERINGS, MAX_LINKS, explain=explain,
-                                  reserve=len(render.template(domain, "utter_ask_place", lang)) if ask_place else 0)
+                                  reserve=len(render.template(domain, closing, lang)))
         unread = shown[1:] if explain else shown  # an explained card already shows its long text
         buttons = [more_button(domain, tracker)] if left or unread else []
         if ask_place:
