@@ -17,7 +17,7 @@ from __future__ import annotations
 from typing import Any, Dict, List, Optional, Sequence, Text
 
 from rasa_sdk import Action, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import EventType, FollowupAction, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions import ranking, routes
@@ -96,7 +96,8 @@ class ActionFeedback(Action):
         rating = rating_of(tracker)
         if rating is None:  # typed ("war gut?") without a rating the bot understood: offer the buttons
             prompt(dispatcher)
-            return []
+            # the rules go on from a rating (data/rules.yml); without one, wait for the user
+            return [FollowupAction("action_listen")]
         dispatcher.utter_message(response="utter_ask_feedback_comment" if rating == NOT_HELPFUL
                                  else "utter_feedback_thanks")
         return [SlotSet(FEEDBACK_SLOT, rating)]

@@ -86,6 +86,7 @@ class NumberedMessengerBot(MessengerBot):
             await self.send_quick_replies(recipient_id, text, replies)
             self.shown = [{"title": b["title"], "payload": b["payload"]} for b in buttons]
             return
+        self.shown = []  # a numbered list: its choices are read from the conversation, nothing to carry
         listed = numbered.as_list(text, buttons, self.hint)
         if len(buttons) > MAX_QUICK_REPLIES:
             await self.send_text_message(recipient_id, listed)

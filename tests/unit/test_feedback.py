@@ -112,8 +112,10 @@ def test_a_rating_is_stored_as_slot_and_thanked(domain, rating, reply) -> None:
 
 
 def test_feedback_without_a_rating_offers_the_buttons_and_stores_nothing(domain) -> None:
-    msgs, slots = run(feedback.ActionFeedback(), tracker("feedback", "war das gut"), domain)
-    assert responses(msgs) == ["utter_ask_feedback"] and slots == {}
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(feedback.ActionFeedback().run(dispatcher, tracker("feedback", "war das gut"), domain))
+    assert responses(dispatcher.messages) == ["utter_ask_feedback"]
+    assert events == [{"event": "followup", "name": "action_listen", "timestamp": None}]  # no rule follows
 
 
 def test_what_was_missing_is_thanked_and_marked_without_its_text(domain) -> None:
