@@ -8,7 +8,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import answer, config, naturalisation, places, ranking, render, routes
+from actions import answer, config, feedback, naturalisation, places, ranking, render, routes
 from actions.knowledge import Knowledge, KnowledgeStore, Offering, Topic
 from actions.places import WHOLE_STATE, Place
 from common.language import GERMAN, has_other_script
@@ -134,7 +134,8 @@ class ActionFindOfferings(Action):
         declined = intent == "deny" and bool(tracker.get_slot("awaiting_place"))
         if declined and tracker.get_slot("last_offerings"):  # the answer for all of Hessen is already there
             dispatcher.utter_message(response="utter_whole_state_noted")
-            return [SlotSet("awaiting_place", False), SlotSet("place", WHOLE_STATE)]
+            feedback.prompt(dispatcher)  # the answer for all of Hessen is now complete
+            return [SlotSet("awaiting_place", False), SlotSet("place", WHOLE_STATE)] + feedback.comment_events(tracker)
         where = places.place_of_turn(knowledge.gazetteer, tracker.latest_message.get("text") or "",
                                      tracker.latest_message.get("entities") or [], tracker.get_slot("place"),
                                      whole_state=latest_entity(tracker, "whole_state") is not None, no_place=declined)
@@ -165,7 +166,9 @@ class ActionFindOfferings(Action):
             matches, office_message = naturalisation_office(knowledge, place, matches)
         offerings = ranking.by_ids(knowledge, question_ids) if question_ids else [m.offering for m in matches]
         label = knowledge.label(topic, lang)
-        local = routes.has_local(ranking.rank(offerings, place) if question_ids else matches, place)
+        if question_ids:
+            matches = ranking.rank(offerings, place)
+        local = routes.has_local(matches, place)
 
         turn = answer.Turn(domain, lang, config.MAX_TURN_CHARS)
         if outside:
@@ -180,8 +183,10 @@ class ActionFindOfferings(Action):
         if not offerings:
             turn.add({"response": "utter_no_offerings"})
         links = [] if question_ids else routes.place_links(knowledge, topic.id, None if outside else place)
+        # What follows the cards counts too: the place question, or the question whether the answer helped.
+        closing = "utter_ask_place" if ask_place else "utter_ask_feedback"
         shown, left = answer.fill(turn, offerings, links, config.MAX_OFFERINGS, MAX_LINKS, explain=explain,
-                                  reserve=len(render.template(domain, "utter_ask_place", lang)) if ask_place else 0)
+                                  reserve=len(render.template(domain, closing, lang)))
         unread = shown[1:] if explain else shown  # an explained card already shows its long text
         buttons = [more_button(domain, tracker)] if left or unread else []
         if ask_place:
@@ -190,10 +195,15 @@ class ActionFindOfferings(Action):
             events += [SlotSet("awaiting_place", True), SlotSet("place_asked", True)]
         else:
             send_turn(dispatcher, turn, buttons)
+        scope = feedback.answer_scope([m for m in matches if m.offering in shown], None if outside else place, outside)
         events += [SlotSet("last_offerings", [o.id for o in shown]),
                    SlotSet("more_offerings", [o.id for o in left[:MAX_WAITING]]),
-                   SlotSet("explained", [shown[0].id] if explain and shown else []), SlotSet("fallback_count", 0.0)]
-        return events + translation_notice(dispatcher, tracker)
+                   SlotSet("explained", [shown[0].id] if explain and shown else []), SlotSet("fallback_count", 0.0),
+                   SlotSet(feedback.SCOPE_SLOT, scope)]
+        events += feedback.comment_events(tracker) + translation_notice(dispatcher, tracker)
+        if (shown or links) and not ask_place:  # asked where the user lives: the answer is not complete yet
+            feedback.prompt(dispatcher)
+        return events
 
 
 class ActionShowMore(Action):
@@ -223,6 +233,7 @@ class ActionShowMore(Action):
             dispatcher.utter_message(response="utter_no_more")
             return []
         send_turn(dispatcher, turn, [more_button(domain, tracker)] if left or new else [])
+        feedback.prompt(dispatcher)
         return [SlotSet("last_offerings", [o.id for o in new] or [o.id for o in shown]),
                 SlotSet("more_offerings", [o.id for o in left]), SlotSet("explained", explained)]
 
@@ -243,7 +254,7 @@ class ActionOfferingDetail(Action):
             return []
         if field not in render.DETAIL_FIELDS:
             send_offerings(dispatcher, shown, domain, tracker)
-            return []
+            return feedback.comment_events(tracker)
         label = render.template(domain, f"utter_label_{field}", tracker.get_slot("language")) or field
         for offering in shown:
             value = render.detail_value(offering, field)
@@ -253,7 +264,7 @@ class ActionOfferingDetail(Action):
             else:
                 dispatcher.utter_message(response="utter_detail_unknown", name=offering.name, label=label,
                                          source_url=offering.sources[0].url)
-        return []
+        return feedback.comment_events(tracker)
 
 
 class ActionClarify(Action):

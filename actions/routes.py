@@ -36,7 +36,8 @@ class Route:
         return self.level != NONE
 
 
-def _office_level(place: Place, match: ranking.Match) -> str:
+def office_level(place: Place, match: ranking.Match) -> str:
+    """The route level of an office matched for this place (LOCAL, DISTRICT, REGION, STATE, FEDERAL)."""
     chain = place.chain()
     served = chain[match.level] if match.level < len(chain) else None
     if served is None:
@@ -58,7 +59,7 @@ def place_links(knowledge: Knowledge, topic_id: str, place: Optional[Place]) -> 
 def best_route(knowledge: Knowledge, topic_id: str, place: Place) -> Route:
     """The most local thing a user at this place can act on for this topic."""
     offices = [m for m in ranking.find(knowledge, topic_id, place) if m.offering.has_contact]
-    levels = [(_office_level(place, m), m.offering) for m in offices]
+    levels = [(office_level(place, m), m.offering) for m in offices]
     for wanted in (LOCAL, DISTRICT, REGION):
         for level, offering in levels:
             if level == wanted:

@@ -9,6 +9,11 @@ drops them when there are more (our topic menu has 10).  Messenger's limits
 * the choices as a numbered list in the text, with quick replies "1", "2", ... (when
   there are at most 13), and the user may also type the number.
 
+Messenger shows quick replies only under the newest message.  The question "War diese
+Antwort hilfreich?" comes after the answer, so its two buttons would hide the answer's own
+follow-up ("Mehr anzeigen"); they are therefore sent together, the answer's first
+(``NumberedMessengerBot.carried``).
+
 Everything else (webhook verification, message types, the signature check, here also
 accepting Meta's current ``X-Hub-Signature-256`` header) is Rasa's.
 Enable it in credentials.yml as ``channels.facebook.FacebookChannel`` (scripts/credentials.py
@@ -38,6 +43,8 @@ logger = logging.getLogger(__name__)
 #: refuses more than 11 (fbmessenger/quick_replies.py); longer lists are sent as numbered text.
 MAX_QUICK_REPLIES = 11
 MAX_TITLE = 20
+#: Payload of the rating buttons under an answer (actions/feedback.py).
+FEEDBACK_PAYLOAD = "/feedback"
 
 
 def client(page_access_token: Text, graph_url: Optional[Text]) -> MessengerClient:
@@ -54,6 +61,18 @@ class NumberedMessengerBot(MessengerBot):
     def __init__(self, messenger_client: MessengerClient, hint: Text = "") -> None:
         super().__init__(messenger_client)
         self.hint = hint
+        #: Quick replies of the newest message sent in this turn (one output object per incoming message).
+        self.shown: List[Dict[Text, Any]] = []
+
+    @staticmethod
+    def fits(buttons: List[Dict[Text, Any]]) -> bool:
+        return len(buttons) <= MAX_QUICK_REPLIES and all(len(str(b.get("title", ""))) <= MAX_TITLE for b in buttons)
+
+    def carried(self, buttons: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+        """The rating buttons with the quick replies they would hide (the answer's follow-ups), if all fit."""
+        rating = bool(buttons) and all(str(b.get("payload", "")).startswith(FEEDBACK_PAYLOAD) for b in buttons)
+        together = [b for b in self.shown if b not in buttons] + buttons
+        return together if rating and self.fits(together) else buttons
 
     async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
         await super().send_text_message(recipient_id, plain(text), **kwargs)
@@ -61,12 +80,13 @@ class NumberedMessengerBot(MessengerBot):
     async def send_text_with_buttons(self, recipient_id: Text, text: Text,
                                      buttons: List[Dict[Text, Any]], **kwargs: Any) -> None:
         text = plain(text)
-        fits = len(buttons) <= MAX_QUICK_REPLIES and all(
-            len(str(b.get("title", ""))) <= MAX_TITLE for b in buttons)
-        if fits:
+        buttons = self.carried(buttons)
+        if self.fits(buttons):
             replies = [{"title": b["title"], "payload": b["payload"], "content_type": "text"} for b in buttons]
             await self.send_quick_replies(recipient_id, text, replies)
+            self.shown = [{"title": b["title"], "payload": b["payload"]} for b in buttons]
             return
+        self.shown = []  # a numbered list: its choices are read from the conversation, nothing to carry
         listed = numbered.as_list(text, buttons, self.hint)
         if len(buttons) > MAX_QUICK_REPLIES:
             await self.send_text_message(recipient_id, listed)

@@ -186,3 +186,42 @@ def test_facebook_hint_follows_the_users_language(base: str, messenger_api: Mess
     post_facebook(base, facebook_event(psid, {"text": "What can you do? Please show me the topics."}))
     menu = "\n".join(m.get("text", "") for m in facebook_messages(messenger_api, psid))
     assert "Please answer with the number." in menu and "Naturalisation" in menu
+
+
+# --- Feedback on answers (actions/feedback.py) -----------------------------------------------
+
+RATING = ['/feedback{"rating":"helpful"}', '/feedback{"rating":"not_helpful"}']
+
+
+def test_telegram_rating_is_an_inline_keyboard_and_a_tap_continues(base: str, messenger_api: MessengerApi) -> None:
+    chat = random.randint(10**8, 10**9)
+    post_telegram(base, telegram_text(chat, "Wo finde ich einen Deutschkurs in Kassel?"))
+    sent = messenger_api.calls_for(telegram_sent(chat), count=2)
+    rated = sent[-1]["body"]
+    assert rated["text"] == "War diese Antwort hilfreich?"
+    [row] = json.loads(rated["reply_markup"])["inline_keyboard"]  # side by side in one row
+    assert [(b["text"], b["callback_data"]) for b in row] == list(zip(["Hilfreich", "Nicht hilfreich"], RATING))
+
+    before = len(sent)
+    post_telegram(base, telegram_click(chat, RATING[1]))
+    asked = messenger_api.calls_for(telegram_sent(chat), count=before + 1)[before:]
+    assert "Was hat gefehlt?" in "\n".join(c["body"]["text"] for c in asked)
+    before += len(asked)
+    post_telegram(base, telegram_text(chat, "Einbürgerung in Gießen"))
+    answer = messenger_api.calls_for(telegram_sent(chat), count=before + 2)[before:]
+    assert "Gießen" in "\n".join(c["body"]["text"] for c in answer)
+
+
+def test_facebook_rating_is_quick_replies_with_the_answers_own_and_a_tap_continues(
+        base: str, messenger_api: MessengerApi) -> None:
+    psid = str(random.randint(10**15, 10**16))
+    answer = facebook_reply(base, messenger_api, psid, {"text": "Wo finde ich einen Deutschkurs in Kassel?"})
+    assert answer[-1]["text"] == "War diese Antwort hilfreich?"
+    # Messenger shows quick replies only under the newest message: "Mehr anzeigen" comes along
+    assert [(r["title"], r["payload"]) for r in answer[-1]["quick_replies"]] == [
+        ("Mehr anzeigen", "/ask_more"), ("Hilfreich", RATING[0]), ("Nicht hilfreich", RATING[1])]
+
+    thanked = facebook_reply(base, messenger_api, psid, {"text": "Hilfreich", "quick_reply": {"payload": RATING[0]}})
+    assert "Danke für Ihre Rückmeldung" in "\n".join(m.get("text", "") for m in thanked)
+    more = facebook_reply(base, messenger_api, psid, {"text": "Einbürgerung in Gießen"})
+    assert "Gießen" in "\n".join(m.get("text", "") for m in more)

@@ -130,7 +130,7 @@ def test_widget_conversation_keyboard_only(browser: Browser, base_url: str) -> N
         expect(page.locator(".hc-log .hc-msg--user").last).to_have_text(re.compile("Einbürgerung"))
         expect(page.locator(".hc-reply", has_text="Einbürgerung")).to_have_count(0)  # used up
         expect(bot_messages(page).last).to_contain_text(
-            re.compile(r"In welcher Stadt|Angebote für|Einbürgerung"), timeout=BOT_TIMEOUT)
+            re.compile(r"In welcher Stadt|Angebote für|Einbürgerung|War diese Antwort hilfreich"), timeout=BOT_TIMEOUT)
         count_before_reload = settle(page)
 
         # Escape closes and gives focus back to the launcher; Space opens again
@@ -162,6 +162,55 @@ def test_widget_conversation_keyboard_only(browser: Browser, base_url: str) -> N
         SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOT))
         print(f"\nscreenshot: {SCREENSHOT}")
+        assert errors == [], errors
+    finally:
+        context.close()
+
+
+def test_widget_rating_buttons_keyboard_only(browser: Browser, base_url: str) -> None:
+    """Under an answer: "War diese Antwort hilfreich?" with two buttons, reached and pressed with the
+    keyboard; "Nicht hilfreich" asks what was missing, the typed answer is thanked, and the next
+    question is answered as usual."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="de-DE")
+    page = context.new_page()
+    errors: List[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{base_url}/webhooks/widget/demo.html")
+        open_with_keyboard(page)
+        expect(bot_messages(page).first).to_contain_text("kein Mensch", timeout=BOT_TIMEOUT)
+        say(page, "Wo finde ich einen Deutschkurs in Kassel?")
+        expect(bot_messages(page).last).to_have_text(re.compile(re.escape("War diese Antwort hilfreich?")))
+        group = page.locator(".hc-replies").last
+        expect(group).to_have_attribute("role", "group")
+        helpful = group.get_by_role("button", name="Hilfreich", exact=True)
+        not_helpful = group.get_by_role("button", name="Nicht hilfreich", exact=True)
+        expect(helpful).to_be_visible()
+        expect(not_helpful).to_be_visible()
+        expect(page.locator(".hc-reply", has_text="Mehr anzeigen")).to_be_visible()  # the answer's own button stays
+        assert axe_violations(page) == []
+        page.screenshot(path=str(SCREENSHOT.with_name("widget-feedback.png")))
+
+        for _ in range(10):  # from the input back to the last button of the log
+            page.keyboard.press("Shift+Tab")
+            if not_helpful.evaluate("el => el === document.activeElement"):
+                break
+        expect(not_helpful).to_be_focused()
+        expect(not_helpful).not_to_have_css("outline-style", "none")  # visible focus
+        before = bot_messages(page).count()
+        page.keyboard.press("Enter")
+        expect(page.locator(".hc-log .hc-msg--user").last).to_have_text(re.compile("Nicht hilfreich"))
+        expect(page.locator(".hc-reply", has_text="Hilfreich")).to_have_count(0)  # used up
+        expect(bot_messages(page)).not_to_have_count(before, timeout=BOT_TIMEOUT)
+        settle(page)
+        expect(bot_messages(page).last).to_contain_text("Was hat gefehlt?")
+        expect(page.get_by_label("Nachricht eingeben")).to_be_focused()
+
+        say(page, "Mir fehlten Kurse am Wochenende")
+        expect(bot_messages(page).last).to_contain_text("Danke, das hilft der Redaktion")
+        say(page, "Deutschkurs in Kassel")
+        expect(page.locator(".hc-log")).to_contain_text("Kassel")
+        expect(bot_messages(page).last).to_have_text(re.compile(re.escape("War diese Antwort hilfreich?")))
         assert errors == [], errors
     finally:
         context.close()

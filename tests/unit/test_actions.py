@@ -84,7 +84,7 @@ def test_hessenweit_means_the_whole_state(domain) -> None:
 def test_no_place_after_the_hessen_answer_does_not_repeat_it(domain) -> None:
     trk = tracker("deny", slots={"topic": "psz", "awaiting_place": True, "last_offerings": ["psz-land"]})
     msgs, slots = run(act.ActionFindOfferings(), trk, domain)
-    assert responses(msgs) == ["utter_whole_state_noted"] and slots["place"] == "Hessen"
+    assert responses(msgs) == ["utter_whole_state_noted", "utter_ask_feedback"] and slots["place"] == "Hessen"
 
 
 def test_place_given_after_asking_answers_the_remembered_topic(domain) -> None:
@@ -256,7 +256,8 @@ def test_one_turn_stays_short_and_the_rest_comes_on_more(domain, make_knowledge,
     shown = sum(len(text_of(domain, m)) for m in msgs)
     assert shown <= act.config.MAX_TURN_CHARS
     assert long_text.strip() not in "".join(text_of(domain, m) for m in msgs)  # long texts wait for "mehr"
-    assert msgs[-1]["buttons"] == [{"title": "Mehr anzeigen", "payload": "/ask_more"}]
+    assert msgs[-2]["buttons"] == [{"title": "Mehr anzeigen", "payload": "/ask_more"}]
+    assert responses(msgs)[-1] == "utter_ask_feedback"
     assert len(slots["last_offerings"]) + len(slots["more_offerings"]) == len(many) and slots["more_offerings"]
 
     more, more_slots = run(act.ActionShowMore(), tracker("ask_more", slots=slots), domain)
@@ -281,7 +282,7 @@ def test_the_word_kreis_alone_is_no_place(domain) -> None:
 def test_more_twice_does_not_repeat_the_long_text(domain) -> None:
     slots = {"last_offerings": ["psz-nord"], "more_offerings": []}
     first, first_slots = run(act.ActionShowMore(), tracker("ask_more", slots=slots), domain)
-    assert responses(first) == ["utter_offering_more"] and first_slots["explained"] == ["psz-nord"]
+    assert responses(first) == ["utter_offering_more", "utter_ask_feedback"] and first_slots["explained"] == ["psz-nord"]
     again, _ = run(act.ActionShowMore(), tracker("ask_more", slots={**slots, **first_slots}), domain)
     assert responses(again) == ["utter_no_more"]
 

@@ -109,6 +109,34 @@ def test_messenger_more_than_13_choices_only_as_text() -> None:
     assert "quick_replies" not in sent[0] and "14. T13" in sent[0]["text"]
 
 
+RATING = [{"title": "Hilfreich", "payload": '/feedback{"rating":"helpful"}'},
+          {"title": "Nicht hilfreich", "payload": '/feedback{"rating":"not_helpful"}'}]
+
+
+def test_messenger_rating_buttons_keep_the_answers_follow_up_quick_reply() -> None:
+    """Messenger shows quick replies only under the newest message: "War das hilfreich?" carries the
+    answer's "Mehr anzeigen" along, so neither hides the other."""
+    client = FakeMessengerClient()
+    bot = NumberedMessengerBot(client)
+    more = [{"title": "Mehr anzeigen", "payload": "/ask_more"}]
+    asyncio.run(bot.send_text_with_buttons("psid", "Angebot", more))
+    asyncio.run(bot.send_text_message("psid", "Hinweis"))
+    asyncio.run(bot.send_text_with_buttons("psid", "War diese Antwort hilfreich?", RATING))
+    assert [r["payload"] for r in client.sent[-1]["quick_replies"]] == [
+        "/ask_more", '/feedback{"rating":"helpful"}', '/feedback{"rating":"not_helpful"}']
+    # other buttons never collect earlier ones, and the rating alone stays alone
+    asyncio.run(bot.send_text_with_buttons("psid", "Wählen Sie:", more))
+    assert [r["payload"] for r in client.sent[-1]["quick_replies"]] == ["/ask_more"]
+    assert [r["title"] for r in send_buttons(RATING)[0]["quick_replies"]] == ["Hilfreich", "Nicht hilfreich"]
+
+
+def test_telegram_puts_the_two_rating_buttons_side_by_side() -> None:
+    bot = RecordingTelegram()
+    asyncio.run(bot.send_text_with_buttons("1", "War diese Antwort hilfreich?", RATING))
+    [row] = bot.sent[0]["reply_markup"].inline_keyboard
+    assert [(b.text, b.callback_data) for b in row] == [(b["title"], b["payload"]) for b in RATING]
+
+
 class RecordingTelegram(TelegramChannelOutput):
     def __init__(self) -> None:
         super().__init__("123456789:test-token", "http://127.0.0.1:9")

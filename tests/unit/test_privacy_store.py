@@ -293,3 +293,26 @@ def test_a_write_whose_commit_arrived_but_whose_answer_was_lost_is_not_stored_tw
     asyncio.run(store.save(tracker))
     stored = [r["data"].get("text") for r in rows(db, "u10") if r["type"] == "user"]
     assert stored == ["Hallo", "Und in Kassel?"] and lost == [0]
+
+
+def test_feedback_is_stored_masked_in_the_conversation_and_deleted_with_it(db: Path, domain: Domain) -> None:
+    """Rating and "Was hat gefehlt?" are events of the conversation: the comment's text is masked like
+    every user message, the slots hold no text, and the retention deletes all of it with the conversation."""
+    store = PrivacyTrackerStore(domain=domain)
+    now = time.time()
+    old = now - 40 * DAY
+    rating = UserUttered('/feedback{"rating":"not_helpful"}', {"name": "feedback", "confidence": 1.0},
+                         [{"entity": "rating", "value": "not_helpful"}], timestamp=old)
+    comment = UserUttered("Rufen Sie mich an: 0171 2345678", {"name": "nlu_fallback", "confidence": 1.0},
+                          timestamp=old)
+    events = [SessionStarted(timestamp=old), user("Deutschkurs in Kassel?", timestamp=old),
+              SlotSet("answer_scope", "local", timestamp=old), rating, ActionExecuted("action_feedback", timestamp=old),
+              SlotSet("feedback", "not_helpful", timestamp=old), comment,
+              ActionExecuted("action_feedback_comment", timestamp=old), SlotSet("feedback_comment", True, timestamp=old)]
+    asyncio.run(store.save(DialogueStateTracker.from_events("rated", events, domain.slots)))
+    stored = rows(db, "rated")
+    assert [(r["data"]["name"], r["data"]["value"]) for r in stored if r["type"] == "slot"] == [
+        ("answer_scope", "local"), ("feedback", "not_helpful"), ("feedback_comment", True)]
+    assert "2345678" not in json.dumps(stored) and "Rufen Sie mich an" in json.dumps(stored)
+    assert retention.purge(store, 30, now=now) == (len(stored), 1)
+    assert rows(db, "rated") == []
