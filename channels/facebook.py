@@ -34,6 +34,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import numbered
+from channels.failure import reporting_failures
 from channels.text_format import plain
 from rasa_internals.messenger import PreparedMessenger
 
@@ -154,7 +155,9 @@ class FacebookChannel(FacebookInput):
             if not self.validate_hub_signature(self.fb_secret, request.body, signature):
                 logger.warning("Wrong fb secret! It must match the secret in the Facebook app settings.")
                 return response.text("not validated")
-            messenger = NumberedMessenger(self.fb_access_token, on_new_message, self.graph_url, self.choices)
+            # A message that cannot be handled (database down) gets utter_technical_error (channels/failure.py).
+            messenger = NumberedMessenger(self.fb_access_token, reporting_failures(on_new_message), self.graph_url,
+                                          self.choices)
             await messenger.handle(request.json, self.get_metadata(request))
             return response.text("success")
 
