@@ -206,7 +206,7 @@ def test_widget_rating_buttons_keyboard_only(browser: Browser, base_url: str) ->
         expect(bot_messages(page).last).to_contain_text("Was hat gefehlt?")
         expect(page.get_by_label("Nachricht eingeben")).to_be_focused()
 
-        say(page, "Mir fehlten Kurse am Wochenende")
+        say(page, "Die Antwort war zu lang und zu kompliziert")
         expect(bot_messages(page).last).to_contain_text("Danke, das hilft der Redaktion")
         say(page, "Deutschkurs in Kassel")
         expect(page.locator(".hc-log")).to_contain_text("Kassel")
