@@ -21,7 +21,7 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import psycopg2
 import requests
@@ -95,8 +95,8 @@ class Result:
         return {"fault": self.fault.name, "requests": len(self.requests), "failed": len(failed),
                 "latency_p50_s": round(latencies[len(latencies) // 2], 2),
                 "latency_p95_s": round(latencies[int(len(latencies) * 0.95)], 2),
-                "slowest": [f"{r.end - r.start:.2f}s at fault{r.start - self.fault.start:+.1f}s {r.status}"
-                            for r in slowest],
+                "slowest": [f"{r.end - r.start:.2f} s, begonnen {r.start - self.fault.start:+.1f} s "
+                            f"nach Beginn der Störung, HTTP {r.status}" for r in slowest],
                 "failed_statuses": statuses, "in_flight_at_fault": len(flight),
                 "failed_beyond_in_flight": len(failed) - len(flight),
                 "failed_beyond_in_flight_pct": round(100 * (len(failed) - len(flight)) / len(self.requests), 2),
@@ -133,10 +133,12 @@ def talk(stack: scale.Stack, conversation: str, messages: int, pairs: bool, stop
 
 
 def run_load(stack: scale.Stack, inject: Callable[[Fault], None], name: str, conversations: int = 10,
-             messages: int = 150, after: float = 4.0, paired: int = 0) -> Tuple[Result, List[str]]:
+             messages: int = 150, after: float = 4.0, paired: int = 0,
+             tail: Optional[float] = None) -> Tuple[Result, List[str]]:
     """Let ``conversations`` users talk (the first ``paired`` send two messages at once) and call
-    ``inject(fault)`` after ``after`` seconds; it sets ``fault.start``/``end``. Returns the result
-    and the conversation ids."""
+    ``inject(fault)`` after ``after`` seconds; it sets ``fault.start``/``end``. Each user stops after
+    ``messages`` messages, or with ``tail``, ``tail`` seconds after the fault has ended (whichever is
+    first). Returns the result and the conversation ids."""
     ids = [f"fault-{name}-{i}-{uuid.uuid4().hex[:6]}" for i in range(conversations)]
     out: List[Request] = []
     fault, stop = Fault(name), threading.Event()
@@ -144,7 +146,14 @@ def run_load(stack: scale.Stack, inject: Callable[[Fault], None], name: str, con
     started = time.monotonic()
     timer.start()
     with ThreadPoolExecutor(conversations) as pool:
-        list(pool.map(lambda args: talk(stack, args[1], messages, args[0] < paired, stop, out), enumerate(ids)))
+        users = [pool.submit(talk, stack, conversation, messages, i < paired, stop, out)
+                 for i, conversation in enumerate(ids)]
+        if tail is not None:
+            timer.join()
+            time.sleep(tail)
+            stop.set()
+        for user in users:
+            user.result()
     timer.join()
     return Result(sorted(out, key=lambda r: r.start), fault, time.monotonic() - started), ids
 
@@ -279,7 +288,9 @@ def write_report(rows: List[Dict[str, Any]], args: argparse.Namespace, took_s: f
             f"{row['failed_beyond_in_flight']} ({row['failed_beyond_in_flight_pct']} %) | "
             f"{row['longest_wait_after_fault_s']} s | {row['latency_p50_s']} / {row['latency_p95_s']} s | "
             f"{row['conversations_with_store_problems']} | {row['nginx_no_live_upstreams']} |")
-    lines += ["", "Langsamste Anfragen (Dauer, Beginn relativ zur Störung, HTTP-Status):", ""]
+    lines += ["", "Die drei langsamsten Anfragen je Störung (Dauer, Beginn relativ zum Beginn der Störung, HTTP-Status). "
+              "Die ersten Nachrichten nach dem Start warten bis zu 2 s, bis ein frisches Redis Locks vergibt "
+              "(stores/lock_store.py).", ""]
     lines += [f"- {names[row['fault']]}: {'; '.join(row['slowest'])}" for row in rows]
     REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
 

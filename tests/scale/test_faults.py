@@ -24,13 +24,14 @@ from scripts import faults, scale
 
 #: Seconds a request may still wait after the fault has ended.
 MAX_WAIT_S = 5.0
-#: The load of each test: conversations x messages, of them ``PAIRED`` send two at once.
-CONVERSATIONS, MESSAGES, PAIRED, AFTER_S, OUTAGE_S = 6, 30, 2, 3.0, 5.0
+#: The load of each test: conversations (of them ``PAIRED`` send two messages at once) that talk from
+#: ``AFTER_S`` before the fault until ``TAIL_S`` after it (at most ``MESSAGES`` messages each).
+CONVERSATIONS, MESSAGES, PAIRED, AFTER_S, OUTAGE_S, TAIL_S = 6, 400, 2, 3.0, 5.0, 3.0
 
 
 def run(stack: scale.Stack, fault: str, inject: Optional[Callable[[faults.Fault], None]] = None) -> faults.Result:
     inject = inject or faults.injector(stack, fault, OUTAGE_S)
-    result, ids = faults.run_load(stack, inject, fault, CONVERSATIONS, MESSAGES, AFTER_S, PAIRED)
+    result, ids = faults.run_load(stack, inject, fault, CONVERSATIONS, MESSAGES, AFTER_S, PAIRED, TAIL_S)
     figures = result.figures()
     print(fault, figures)
     problems = {c: p for c in ids if (p := faults.check_store(stack, result, c))}
