@@ -38,8 +38,8 @@ def run(stack: scale.Stack, fault: str, inject: Optional[Callable[[faults.Fault]
     assert problems == {}
     assert figures["failed_beyond_in_flight"] / figures["requests"] < 0.01, figures
     assert figures["longest_wait_after_fault_s"] <= MAX_WAIT_S, figures
-    assert result.fault.start > result.requests[0].start and result.fault.start < result.requests[-1].start, \
-        "the fault came during the load"
+    assert result.requests[0].start < result.fault.start and result.requests[-1].start > result.fault.end, \
+        "the users talked before, during and after the fault"
     for conversation in ids:  # recovered: every conversation goes on
         answer = faults.send(stack, conversation, 999, "Hallo")
         assert answer.acknowledged, (conversation, answer.status)
