@@ -1,13 +1,15 @@
 """Shared fixtures: a small knowledge folder built from the real topics and gazetteer."""
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import pytest
 import yaml
 from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -63,3 +65,15 @@ def tracker(intent: str, text: str = "", entities: Optional[List[Dict[str, Any]]
     message = {"intent": {"name": intent, "confidence": 0.9}, "entities": entities or [], "text": text,
                "intent_ranking": intent_ranking or [{"name": intent, "confidence": 0.9}]}
     return Tracker("test-user", slots or {}, message, [], False, None, {}, "action_listen")
+
+
+def run(action: Any, trk: Tracker, domain: Dict[str, Any]) -> Tuple[List[Dict[str, Any]], Dict[str, Any]]:
+    """Run a rasa_sdk action: (messages it sent, slots it set)."""
+    dispatcher = CollectingDispatcher()
+    events = asyncio.run(action.run(dispatcher, trk, domain))
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+def responses(messages: List[Dict[str, Any]]) -> List[Optional[str]]:
+    """The response names of the messages an action sent."""
+    return [m.get("response") for m in messages]

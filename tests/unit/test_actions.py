@@ -1,11 +1,9 @@
 """Every action, run with rasa_sdk's Tracker and CollectingDispatcher."""
-import asyncio
-from typing import Any, Dict, List
+from typing import List
 
 import pytest
 import yaml
-from conftest import ROOT, offering, tracker
-from rasa_sdk.executor import CollectingDispatcher
+from conftest import ROOT, offering, responses, run, tracker
 
 import actions.actions as act
 from actions.knowledge import KnowledgeStore
@@ -30,16 +28,6 @@ OFFERINGS = {
 @pytest.fixture(autouse=True)
 def knowledge(make_knowledge, monkeypatch):
     monkeypatch.setattr(act, "STORE", KnowledgeStore(make_knowledge(OFFERINGS)))
-
-
-def run(action, trk, domain) -> (List[Dict[str, Any]], Dict[str, Any]):
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, trk, domain))
-    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-def responses(messages) -> List[str]:
-    return [m.get("response") for m in messages]
 
 
 def offering_names(messages) -> List[str]:

@@ -3,7 +3,7 @@ import asyncio
 from typing import Any, Dict, List, Optional
 
 import pytest
-from conftest import offering, tracker
+from conftest import offering, responses, run, tracker
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -31,16 +31,6 @@ KASSEL = [{"entity": "place", "value": "Kassel"}]
 @pytest.fixture(autouse=True)
 def knowledge(make_knowledge, monkeypatch):
     monkeypatch.setattr(act, "STORE", KnowledgeStore(make_knowledge(OFFERINGS)))
-
-
-def run(action, trk, domain) -> (List[Dict[str, Any]], Dict[str, Any]):
-    dispatcher = CollectingDispatcher()
-    events = asyncio.run(action.run(dispatcher, trk, domain))
-    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
-
-
-def responses(messages) -> List[str]:
-    return [m.get("response") for m in messages]
 
 
 def after_feedback(text: str, intent: str = "nlu_fallback", rating: str = feedback.NOT_HELPFUL,
