@@ -63,20 +63,24 @@ def honest_reply_without_actions() -> None:
     if getattr(original, "_honest_reply", False):
         return
 
-    async def run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
-        for attempt in (1, 2):
-            try:
-                return await original(self, output_channel, nlg, tracker, domain)
-            except ActionExecutionRejection:
+    async def call(self: RemoteAction, *args: Any) -> List[Any]:
+        try:
+            return await original(self, *args)
+        except (RasaException, aiohttp.ClientError) as error:
+            if isinstance(error, ActionExecutionRejection) or not _closed_before_answer(error):
                 raise
-            except (RasaException, aiohttp.ClientError, asyncio.TimeoutError) as error:
-                if attempt == 1 and _closed_before_answer(error):
-                    continue
-                logger.error("action server unavailable: %s failed (%s: %s); replied with %s", self.name(),
-                             type(error.__cause__ or error).__name__, error, UNAVAILABLE_RESPONSE)
-                message = await nlg.generate(UNAVAILABLE_RESPONSE, tracker, output_channel.name())
-                return [create_bot_utterance(message)] if message else []
-        return []  # not reached
+        return await original(self, *args)  # once more: a kept-alive connection the restarted server had closed
+
+    async def run(self: RemoteAction, output_channel: Any, nlg: Any, tracker: Any, domain: Any) -> List[Any]:
+        try:
+            return await call(self, output_channel, nlg, tracker, domain)
+        except ActionExecutionRejection:
+            raise
+        except (RasaException, aiohttp.ClientError, asyncio.TimeoutError) as error:
+            logger.error("action server unavailable: %s failed (%s: %s); replied with %s", self.name(),
+                         type(error.__cause__ or error).__name__, error, UNAVAILABLE_RESPONSE)
+            message = await nlg.generate(UNAVAILABLE_RESPONSE, tracker, output_channel.name())
+            return [create_bot_utterance(message)] if message else []
 
     run._honest_reply = True  # type: ignore[attr-defined]
     RemoteAction.run = run

@@ -14,10 +14,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
-import psycopg2
 import requests
 
-from scripts import scale
+from scripts import faults, scale
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Seconds to wait for nginx to write the access-log lines of requests already answered.
@@ -84,13 +83,7 @@ def turns(events: List[Dict[str, Any]]) -> List[Tuple[str, List[str]]]:
 
 def db_events(env: Dict[str, str], sender: str) -> List[Tuple[str, Optional[str]]]:
     """(type, text) of the stored user and bot events, in insertion order, straight from PostgreSQL."""
-    import json
-
-    with psycopg2.connect(host=env["DB_HOST"], port=env["DB_PORT"], dbname=env["DB_NAME"], user=env["DB_USER"],
-                          password=env["DB_PASSWORD"]) as conn, conn.cursor() as cur:
-        cur.execute("SELECT type_name, data FROM events WHERE sender_id = %s ORDER BY id", (sender,))
-        rows = cur.fetchall()
-    return [(kind, json.loads(data).get("text")) for kind, data in rows if kind in ("user", "bot")]
+    return [(e["event"], e.get("text")) for e in faults.stored_events(env, sender) if e["event"] in ("user", "bot")]
 
 
 def check_stored(stack: scale.Stack, conv: Conversation) -> None:
